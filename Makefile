@@ -1,0 +1,193 @@
+# Loupe -- top-level Makefile.
+#
+#   make                 build the whole system into build/
+#   make run             build and boot it in QEMU (console on stdin/stdout)
+#   make test            every test: host unit tests and QEMU integration tests
+#   make LAB=n ...       the same for stage n (labs/n-*), built into build/labn/
+#
+# Variables a user may set: LAB, SMP (CPUs, default 2), CMDLINE (kernel
+# command line), MEM (RAM, default 512M), GDBPORT (TCP port of the GDB stub's
+# UART1), V=1 (show every command).
+
+SMP ?= 2
+MEM ?= 512M
+CMDLINE ?=
+GDBPORT ?= 1234
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- stage selection --------------------------------------------------------
+# Every labs/n-name/stage.mk lists the CONFIG_* features stage n switches on.
+# Stage n has the features of stages 0..n; the default build has all of them.
+STAGE_DIRS := $(sort $(wildcard labs/[0-9]*-*))
+stage_num = $(firstword $(subst -, ,$(notdir $(1))))
+
+ifeq ($(LAB),)
+BUILD := build
+LAB_DIRS := $(STAGE_DIRS)
+else
+BUILD := build/lab$(LAB)
+ifeq ($(wildcard labs/$(LAB)-*),)
+$(error LAB=$(LAB): no such stage; stages are $(notdir $(STAGE_DIRS)))
+endif
+LAB_DIRS := $(foreach d,$(STAGE_DIRS),$(if $(shell test $(call stage_num,$(d)) -le $(LAB) && echo y),$(d)))
+endif
+
+ALL_FEATURES :=
+ON_FEATURES :=
+$(foreach d,$(STAGE_DIRS),$(eval include $(d)/stage.mk)$(eval ALL_FEATURES += $(STAGE_FEATURES)))
+$(foreach d,$(LAB_DIRS),$(eval include $(d)/stage.mk)$(eval ON_FEATURES += $(STAGE_FEATURES)))
+STAGE := $(call stage_num,$(lastword $(LAB_DIRS)))
+STAGE_TITLE := $(STAGE_NAME)
+CONFIG_DEFS := $(foreach f,$(ALL_FEATURES),-D$(f)=$(if $(filter $(f),$(ON_FEATURES)),1,0)) \
+	-DCONFIG_STAGE=$(STAGE) -DCONFIG_STAGE_NAME='"$(STAGE_TITLE)"'
+MMU_ON := $(if $(filter CONFIG_MMU,$(ON_FEATURES)),1,0)
+
+# ---- toolchain ----------------------------------------------------------------
+CROSS ?= aarch64-linux-gnu-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+NM := $(CROSS)nm
+QEMU ?= qemu-system-aarch64
+PYTHON ?= /usr/bin/python3
+
+ifeq ($(filter setup clean help,$(MAKECMDGOALS)),)
+ifeq ($(shell command -v $(CC)),)
+$(error $(CC) not found: install Debian's gcc-aarch64-linux-gnu, or run 'make setup')
+endif
+endif
+
+# -mno-outline-atomics: atomics inline (ldxr/stxr), no libgcc helper calls.
+# -mgeneral-regs-only: the kernel never touches FP/SIMD registers, so entering
+#   it needs no FP save. -mstrict-align: with the MMU off every access is
+#   Device memory, where an unaligned access faults. Frame pointers everywhere
+#   (leaf functions too) so backtraces and GDB can walk every stack.
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -mcmodel=small -fno-pie -fno-pic \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-stack-protector -ffunction-sections -fdata-sections \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Ikernel $(CONFIG_DEFS) -MMD -MP
+KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
+
+# ---- kernel sources: every folder's build.mk lists its own --------------------
+KERNEL_SRCS :=
+include kernel/arch/aarch64/build.mk
+include kernel/core/build.mk
+include kernel/drivers/build.mk
+include kernel/lib/build.mk
+include kernel/mm/build.mk
+include kernel/platform/build.mk
+
+KERNEL_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
+KERNEL_ELF := $(BUILD)/kernel.elf
+KERNEL_IMAGE := $(BUILD)/Image
+LDSCRIPT := $(BUILD)/kernel.ld
+
+.PHONY: all kernel run debug gdb test test-unit test-qemu grade setup clean help
+all: kernel
+kernel: $(KERNEL_IMAGE)
+
+# Objects depend on the command line that built them, so changing LAB or a
+# flag rebuilds exactly what it affects; the file is rewritten only on change.
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+
+$(BUILD)/obj/%.c.o: %.c $(BUILD)/cflags
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S $(BUILD)/cflags
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(LDSCRIPT): kernel/arch/aarch64/kernel.ld.S $(BUILD)/cflags
+	@mkdir -p $(@D)
+	$(Q)$(CC) -E -P -x c $(KASFLAGS) -MT $@ $< -o $@
+
+# Three link passes embed the symbol table (see kernel/core/symbols.h): pass 1
+# with an empty table, pass 2 with a table of the final size but pass-1
+# addresses, pass 3 with pass-2 addresses, which no longer move. The last
+# step checks that they did not.
+LINK = $(LD) -nostdlib -z max-page-size=4096 --gc-sections -T $(LDSCRIPT)
+SYMS := $(BUILD)/symbols
+GEN_SYMBOLS := $(PYTHON) scripts/gen_symbols.py
+
+$(SYMS)/pass1.S: scripts/gen_symbols.py
+	@mkdir -p $(@D)
+	$(Q)$(GEN_SYMBOLS) --empty > $@
+
+$(SYMS)/pass%.o: $(SYMS)/pass%.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(SYMS)/kernel.pass1.elf: $(KERNEL_OBJS) $(LDSCRIPT) $(SYMS)/pass1.o
+	$(Q)$(LINK) $(KERNEL_OBJS) $(SYMS)/pass1.o -o $@
+$(SYMS)/pass2.S: $(SYMS)/kernel.pass1.elf
+	$(Q)$(NM) -n -S --defined-only $< | $(GEN_SYMBOLS) > $@
+$(SYMS)/kernel.pass2.elf: $(KERNEL_OBJS) $(LDSCRIPT) $(SYMS)/pass2.o
+	$(Q)$(LINK) $(KERNEL_OBJS) $(SYMS)/pass2.o -o $@
+$(SYMS)/pass3.S: $(SYMS)/kernel.pass2.elf
+	$(Q)$(NM) -n -S --defined-only $< | $(GEN_SYMBOLS) > $@
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(LDSCRIPT) $(SYMS)/pass3.o
+	@echo "  LD      $@"
+	$(Q)$(LINK) -Map $(BUILD)/kernel.map $(KERNEL_OBJS) $(SYMS)/pass3.o -o $@.tmp
+	$(Q)$(NM) -n -S --defined-only $@.tmp | $(GEN_SYMBOLS) | cmp -s - $(SYMS)/pass3.S || \
+		{ echo "symbol table addresses moved between link passes" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
+
+$(KERNEL_IMAGE): $(KERNEL_ELF)
+	@echo "  IMAGE   $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+-include $(KERNEL_OBJS:.o=.d)
+
+# ---- running ----------------------------------------------------------------
+# UART0 is the console on stdio; UART1 (the GDB stub's) is a TCP server.
+# On a terminal the console is multiplexed with QEMU's monitor (Ctrl-A X
+# quits); with piped input it is plain stdio, so the input reaches the guest.
+# Semihosting lets the kernel set QEMU's exit status and write files.
+QEMU_ARGS = -M virt -cpu cortex-a72 -smp $(SMP) -m $(MEM) -display none \
+	-semihosting-config enable=on,target=native \
+	-kernel $(KERNEL_IMAGE) -append "$(CMDLINE)" \
+	-serial $(if $(shell test -t 0 && echo tty),mon:stdio,stdio) \
+	-serial tcp:127.0.0.1:$(GDBPORT),server=on,wait=off
+
+run: setup
+	$(Q)$(MAKE) --no-print-directory kernel
+	@echo "Loupe stage $(STAGE) ($(STAGE_TITLE)), $(SMP) CPUs. Quit QEMU with Ctrl-A X."
+	$(Q)$(QEMU) $(QEMU_ARGS)
+
+# ---- tests ------------------------------------------------------------------
+include tests/unit/unit.mk
+
+test: setup
+	$(Q)$(MAKE) --no-print-directory test-unit
+	$(Q)$(MAKE) --no-print-directory test-qemu
+
+# The integration tests build every stage they boot through this Makefile.
+test-qemu:
+	$(Q)cd tests && $(PYTHON) -m pytest -q $(PYTEST_ARGS)
+
+grade: setup
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)cd tests && $(PYTHON) -m pytest -q -m "lab$(LAB)" $(PYTEST_ARGS)
+
+setup:
+	$(Q)scripts/setup.sh
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '2,12p' Makefile
+
+FORCE:

@@ -1,0 +1,66 @@
+#include "core/timer.h"
+
+#include <stddef.h>
+
+#include "arch/arch.h"
+#include "core/irq.h"
+#include "core/panic.h"
+#include "core/percpu.h"
+
+/* CNTV_CTL_EL0: ENABLE (bit 0); IMASK (bit 1) left clear so it interrupts. */
+#define CNTV_CTL_ENABLE 1ul
+
+static unsigned timer_irq;
+static uint64_t ticks_per_period; /* counter ticks between interrupts */
+
+static void timer_arm_next(void)
+{
+	uint64_t cval;
+
+	/* Advance the compare value from the previous deadline, not from
+	 * "now", so the tick rate does not drift with handler latency. */
+	__asm__ volatile("mrs %0, cntv_cval_el0" : "=r"(cval));
+	cval += ticks_per_period;
+	if ((int64_t)(cval - arch_counter()) < 0) /* missed some: skip ahead */
+		cval = arch_counter() + ticks_per_period;
+	__asm__ volatile("msr cntv_cval_el0, %0\n\tisb" ::"r"(cval));
+}
+
+static void timer_tick(unsigned irq, void *arg)
+{
+	(void)irq;
+	(void)arg;
+	this_cpu()->ticks++;
+	timer_arm_next();
+}
+
+void timer_start_this_cpu(void)
+{
+	uint64_t first = arch_counter() + ticks_per_period;
+
+	__asm__ volatile("msr cntv_cval_el0, %0\n\t"
+			 "msr cntv_ctl_el0, %1\n\t"
+			 "isb" ::"r"(first),
+			 "r"(CNTV_CTL_ENABLE));
+	irq_enable_on_this_cpu(timer_irq);
+}
+
+void timer_init(unsigned irq)
+{
+	uint64_t freq = arch_counter_freq();
+
+	if (!freq)
+		panic("timer: CNTFRQ_EL0 is 0; firmware did not set the counter frequency");
+	timer_irq = irq;
+	ticks_per_period = freq / TIMER_HZ;
+	if (irq_register(irq, timer_tick, NULL, "timer") < 0)
+		panic("timer: interrupt %u already taken", irq);
+	timer_start_this_cpu();
+}
+
+uint64_t timer_now_ns(void)
+{
+	uint64_t t = arch_counter(), f = arch_counter_freq();
+
+	return t / f * 1000000000ull + t % f * 1000000000ull / f;
+}

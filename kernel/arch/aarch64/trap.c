@@ -1,0 +1,92 @@
+#include "arch/aarch64/trap.h"
+
+#include "arch/arch.h"
+#include "arch/aarch64/backtrace.h"
+#include "arch/aarch64/esr.h"
+#include "core/irq.h"
+#include "core/panic.h"
+#include "core/percpu.h"
+#include "core/printk.h"
+#include "core/symbols.h"
+#include "lib/format.h"
+
+extern char exception_vectors[];
+
+void trap_init_cpu(void)
+{
+	__asm__ volatile("msr vbar_el1, %0\n\tisb" ::"r"(exception_vectors) : "memory");
+}
+
+static const char *const slot_origin[4] = {
+	"EL1 using SP_EL0", "EL1", "EL0 (AArch64)", "EL0 (AArch32)",
+};
+static const char *const slot_kind[4] = { "synchronous", "IRQ", "FIQ", "SError" };
+
+static void print_registers(const struct trap_frame *f)
+{
+	for (int i = 0; i < 30; i += 2)
+		printk(LOG_EMERG, "  x%-2d 0x%016llx  x%-2d 0x%016llx", i,
+		       (unsigned long long)f->x[i], i + 1, (unsigned long long)f->x[i + 1]);
+	printk(LOG_EMERG, "  x30 0x%016llx  sp  0x%016llx", (unsigned long long)f->x[30],
+	       (unsigned long long)f->sp);
+}
+
+static void print_pstate(uint64_t spsr)
+{
+	static const char *const modes[16] = {
+		[0x0] = "EL0t", [0x4] = "EL1t", [0x5] = "EL1h", [0x8] = "EL2t", [0x9] = "EL2h",
+	};
+	const char *mode = modes[spsr & 0xf] ? modes[spsr & 0xf] : "?";
+
+	printk(LOG_EMERG, "  SPSR 0x%08llx (%s, flags %c%c%c%c, masked %s%s%s%s)",
+	       (unsigned long long)spsr, mode, (spsr >> 31) & 1 ? 'N' : '-',
+	       (spsr >> 30) & 1 ? 'Z' : '-', (spsr >> 29) & 1 ? 'C' : '-',
+	       (spsr >> 28) & 1 ? 'V' : '-', (spsr >> 9) & 1 ? "D" : "",
+	       (spsr >> 8) & 1 ? "A" : "", (spsr >> 7) & 1 ? "I" : "",
+	       (spsr >> 6) & 1 ? "F" : "");
+}
+
+void trap_report_fatal(struct trap_frame *f, unsigned slot)
+{
+	char what[160], sym[128];
+
+	if (slot % 4 == 0)
+		esr_describe(f->esr, what, sizeof(what));
+	else
+		snformat(what, sizeof(what), "%s interrupt", slot_kind[slot % 4]);
+	crash_enter(what);
+	printk(LOG_EMERG, "*** Unexpected exception on CPU %u: %s from %s", arch_cpu_index(),
+	       slot_kind[slot % 4], slot_origin[slot / 4]);
+	printk(LOG_EMERG, "  %s", what);
+	symbol_format(f->pc, sym, sizeof(sym));
+	printk(LOG_EMERG, "  ESR  0x%08llx  FAR 0x%016llx", (unsigned long long)f->esr,
+	       (unsigned long long)f->far);
+	printk(LOG_EMERG, "  ELR  0x%016llx %s", (unsigned long long)f->pc, sym);
+	print_pstate(f->pstate);
+	print_registers(f);
+	backtrace_print(f->x[29], f->pc);
+	crash_finish();
+}
+
+void trap_el1_sync(struct trap_frame *f, unsigned slot)
+{
+	trap_report_fatal(f, slot);
+}
+
+void trap_el0_sync(struct trap_frame *f, unsigned slot)
+{
+	/* No user tasks yet: anything from EL0 is unexpected. */
+	trap_report_fatal(f, slot);
+}
+
+void trap_irq(struct trap_frame *f, unsigned slot)
+{
+	(void)f;
+	(void)slot;
+	irq_handle();
+}
+
+void trap_unexpected(struct trap_frame *f, unsigned slot)
+{
+	trap_report_fatal(f, slot);
+}

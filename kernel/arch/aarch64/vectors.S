@@ -1,0 +1,131 @@
+/*
+ * The exception vector table (VBAR_EL1). Sixteen 128-byte slots: for each
+ * of {current EL with SP_EL0, current EL with SP_ELx, lower EL AArch64,
+ * lower EL AArch32} one slot per {synchronous, IRQ, FIQ, SError}.
+ *
+ * Every slot saves a struct trap_frame (trap_frame.h) and calls a C handler
+ * in trap.c with a pointer to it; the handler may change the frame (for
+ * example the pc), and the same registers are restored on return.
+ */
+#include "arch/aarch64/trap_frame.h"
+
+.macro save_frame el
+	sub	sp, sp, #TF_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	.if \el == 0
+	mrs	x21, sp_el0
+	.else
+	add	x21, sp, #TF_SIZE
+	.endif
+	stp	x30, x21, [sp, #TF_X30]
+	mrs	x22, elr_el1
+	mrs	x23, spsr_el1
+	stp	x22, x23, [sp, #TF_PC]
+	mrs	x24, esr_el1
+	mrs	x25, far_el1
+	stp	x24, x25, [sp, #TF_ESR]
+	/* A frame record {interrupted x29, interrupted pc}: a backtrace from
+	 * the handler walks through it into the interrupted code. */
+	stp	x29, x22, [sp, #TF_FRAME_RECORD]
+	add	x29, sp, #TF_FRAME_RECORD
+.endm
+
+.macro restore_frame el
+	ldp	x22, x23, [sp, #TF_PC]
+	msr	elr_el1, x22
+	msr	spsr_el1, x23
+	.if \el == 0
+	ldr	x21, [sp, #TF_SP]
+	msr	sp_el0, x21
+	.endif
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	ldr	x30, [sp, #TF_X30]
+	add	sp, sp, #TF_SIZE
+	eret
+.endm
+
+/* One table slot: branch out to the full entry path (a slot is 32
+ * instructions, too small for the save sequence). */
+.macro vector_slot target
+	.balign 128
+	b	\target
+.endm
+
+/* An entry path: save, call handler(frame, slot), restore. The slot
+ * number (0-15, the position in the table) tells a shared handler which
+ * kind of exception it got. */
+.macro entry_path name, el, handler, slot
+\name:
+	save_frame \el
+	mov	x0, sp
+	mov	x1, #\slot
+	bl	\handler
+	restore_frame \el
+.endm
+
+	.section .text.vectors, "ax"
+	.balign 2048
+	.global exception_vectors
+exception_vectors:
+	vector_slot el1t_sync		/* current EL, SP_EL0: never used */
+	vector_slot el1t_irq
+	vector_slot el1t_fiq
+	vector_slot el1t_serror
+	vector_slot el1h_sync		/* current EL, SP_EL1: the kernel */
+	vector_slot el1h_irq
+	vector_slot el1h_fiq
+	vector_slot el1h_serror
+	vector_slot el0_sync		/* lower EL, AArch64: user tasks */
+	vector_slot el0_irq
+	vector_slot el0_fiq
+	vector_slot el0_serror
+	vector_slot el0_32_sync		/* lower EL, AArch32: unsupported */
+	vector_slot el0_32_irq
+	vector_slot el0_32_fiq
+	vector_slot el0_32_serror
+
+	.text
+	entry_path el1t_sync, 1, trap_unexpected, 0
+	entry_path el1t_irq, 1, trap_unexpected, 1
+	entry_path el1t_fiq, 1, trap_unexpected, 2
+	entry_path el1t_serror, 1, trap_unexpected, 3
+	entry_path el1h_sync, 1, trap_el1_sync, 4
+	entry_path el1h_irq, 1, trap_irq, 5
+	entry_path el1h_fiq, 1, trap_unexpected, 6
+	entry_path el1h_serror, 1, trap_unexpected, 7
+	entry_path el0_sync, 0, trap_el0_sync, 8
+	entry_path el0_irq, 0, trap_irq, 9
+	entry_path el0_fiq, 0, trap_unexpected, 10
+	entry_path el0_serror, 0, trap_unexpected, 11
+	entry_path el0_32_sync, 0, trap_unexpected, 12
+	entry_path el0_32_irq, 0, trap_unexpected, 13
+	entry_path el0_32_fiq, 0, trap_unexpected, 14
+	entry_path el0_32_serror, 0, trap_unexpected, 15

@@ -1,0 +1,14 @@
+KERNEL_SRCS += \
+	kernel/core/cmdline_opts.c \
+	kernel/core/console.c \
+	kernel/core/crash_demo.c \
+	kernel/core/irq.c \
+	kernel/core/main.c \
+	kernel/core/monitor.c \
+	kernel/core/monitor_cmds.c \
+	kernel/core/panic.c \
+	kernel/core/percpu.c \
+	kernel/core/printk.c \
+	kernel/core/selftest.c \
+	kernel/core/selftests_core.c \
+	kernel/core/symbols.c

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * The kernel command line (QEMU -append, /chosen bootargs), read once at
+ * boot. Each recognised word sets one of these; an unknown word gets a
+ * warning and is ignored (docs/cmdline.md lists them all).
+ */
+struct boot_options {
+	bool selftest;	   /* selftest: run the in-kernel tests, then power off */
+	const char *crash; /* crash=KIND: crash deliberately after boot */
+};
+
+extern struct boot_options boot_options;
+
+void cmdline_apply(const char *cmdline);

@@ -1,0 +1,117 @@
+#include "core/console.h"
+
+#include "arch/arch.h"
+#include "core/spinlock.h"
+#include "lib/compiler.h"
+
+static const struct console_driver *console_drv;
+static struct spinlock console_lock = SPINLOCK_INIT("console");
+static bool console_panic_mode;
+
+/*
+ * Received bytes, filled by the UART interrupt handler (single producer,
+ * any CPU) and drained by console_getc (single consumer). rx_lock makes the
+ * two safe on SMP; the handler runs with IRQs masked already.
+ */
+#define RX_RING_SIZE 256
+static struct {
+	struct spinlock lock;
+	char buf[RX_RING_SIZE];
+	unsigned head, tail; /* head: next write; tail: next read */
+	bool irq_driven;
+} rx = { .lock = SPINLOCK_INIT("console_rx") };
+
+void console_register(const struct console_driver *drv)
+{
+	WRITE_ONCE(console_drv, drv);
+}
+
+bool console_ready(void)
+{
+	return READ_ONCE(console_drv) != NULL;
+}
+
+void console_enter_panic_mode(void)
+{
+	console_panic_mode = true;
+}
+
+static void write_locked(const struct console_driver *drv, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			drv->putc(drv->ctx, '\r');
+		drv->putc(drv->ctx, s[i]);
+	}
+}
+
+void console_write(const char *s, size_t len)
+{
+	const struct console_driver *drv = READ_ONCE(console_drv);
+	unsigned long flags;
+
+	if (!drv)
+		return;
+	if (console_panic_mode) {
+		write_locked(drv, s, len);
+		return;
+	}
+	flags = spin_lock_irqsave(&console_lock);
+	write_locked(drv, s, len);
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_rx_push(char c)
+{
+	unsigned long flags = spin_lock_irqsave(&rx.lock);
+
+	/* A full ring drops the newest byte: a human typing faster than the
+	 * kernel reads is the only way to get here. */
+	if (rx.head - rx.tail < RX_RING_SIZE)
+		rx.buf[rx.head++ % RX_RING_SIZE] = c;
+	spin_unlock_irqrestore(&rx.lock, flags);
+}
+
+void console_rx_irq_enabled(bool on)
+{
+	rx.irq_driven = on;
+}
+
+static int rx_pop(void)
+{
+	unsigned long flags = spin_lock_irqsave(&rx.lock);
+	int c = -1;
+
+	if (rx.tail != rx.head)
+		c = (unsigned char)rx.buf[rx.tail++ % RX_RING_SIZE];
+	spin_unlock_irqrestore(&rx.lock, flags);
+	return c;
+}
+
+int console_getc(void)
+{
+	const struct console_driver *drv;
+	int c;
+
+	for (;;) {
+		if (rx.irq_driven && arch_irq_enabled()) {
+			/* Check and sleep with IRQs masked: WFI still wakes on a
+			 * pending interrupt, so a byte arriving after the check
+			 * cannot be missed until some later interrupt. The
+			 * handler runs when IRQs are unmasked again. */
+			arch_irq_disable();
+			c = rx_pop();
+			if (c < 0)
+				arch_wait_for_interrupt();
+			arch_irq_enable();
+			if (c >= 0)
+				return c;
+			continue;
+		}
+		drv = READ_ONCE(console_drv);
+		c = drv ? drv->try_getc(drv->ctx) : -1;
+		if (c >= 0)
+			return c;
+		arch_cpu_relax();
+	}
+}

@@ -1,0 +1,133 @@
+/*
+ * kmain: the boot CPU's path from boot.S to the monitor (or the self tests).
+ * Each step is switched on by the stage's CONFIG_* flags; labs/ explains
+ * what each stage adds and what to watch.
+ */
+#include "arch/arch.h"
+#include "arch/aarch64/trap.h"
+#include "core/cmdline_opts.h"
+#include "core/console.h"
+#include "core/crash_demo.h"
+#include "core/irq.h"
+#include "core/monitor.h"
+#include "core/panic.h"
+#include "core/percpu.h"
+#include "core/printk.h"
+#include "core/selftest.h"
+#include "core/smp.h"
+#include "core/symbols.h"
+#include "core/timer.h"
+#include "drivers/gicv2.h"
+#include "drivers/pl011.h"
+#include "mm/frame.h"
+#include "mm/heap.h"
+#include "mm/kimage.h"
+#include "mm/vm.h"
+#include "platform/platform.h"
+
+paddr_t kimage_phys_base;
+
+static struct pl011 console_uart;
+static const struct console_driver console_pl011 = {
+	.name = "pl011",
+	.putc = pl011_putc,
+	.try_getc = pl011_try_getc,
+	.ctx = &console_uart,
+};
+
+static void console_rx_byte(char c, void *arg)
+{
+	(void)arg;
+	console_rx_push(c);
+}
+
+static void console_setup(void)
+{
+	const struct mmio_device *u = &platform.console_uart;
+	void *regs = ioremap(u->base, u->size);
+
+	if (!regs)
+		panic("console: cannot map UART0 at 0x%llx", (unsigned long long)u->base);
+	pl011_init(&console_uart, regs, u->irq);
+	console_register(&console_pl011);
+	log_replay_to_console();
+}
+
+static void memory_setup(paddr_t dtb_pa)
+{
+	for (unsigned i = 0; i < platform.nmem; i++) {
+		const struct mem_region *r = &platform.mem[i];
+
+		if (frame_add_region(r->base, r->base + r->size) < 0)
+			pr_warn("mm: cannot use RAM at 0x%llx", (unsigned long long)r->base);
+	}
+	/* Everything the boot loader left that we still need. */
+	frame_reserve(kimage_phys_base, kimage_to_phys(_end));
+	frame_reserve(dtb_pa, dtb_pa + fdt_total_size(&platform.fdt));
+	if (platform.initrd_end)
+		frame_reserve(platform.initrd_start, platform.initrd_end);
+	for (int i = 0;; i++) {
+		uint64_t base, size;
+
+		if (fdt_mem_rsv(&platform.fdt, i, &base, &size) < 0)
+			break;
+		frame_reserve(base, base + size);
+	}
+	pr_info("mm: %zu of %zu frames free (%zu MiB)", frame_free_count(), frame_total_count(),
+		frame_free_count() >> (20 - PAGE_SHIFT));
+}
+
+static void interrupts_setup(void)
+{
+	void *gicd = ioremap(platform.gicd_base, platform.gicd_size);
+	void *gicc = ioremap(platform.gicc_base, platform.gicc_size);
+
+	if (!gicd || !gicc)
+		panic("gic: cannot map the GIC registers");
+	gic_init(gicd, gicc);
+	gic_init_cpu();
+	pr_info("gic: GICv2 with %u interrupt lines", gic_num_irqs());
+	timer_init(platform.timer_irq);
+	if (pl011_set_rx_handler(&console_uart, console_rx_byte, NULL, "uart0") == 0)
+		console_rx_irq_enabled(true);
+	arch_irq_enable();
+}
+
+void kmain(paddr_t dtb_pa, paddr_t load_pa)
+{
+	kimage_phys_base = load_pa;
+	percpu[0].index = 0;
+	percpu[0].mpidr = arch_mpidr();
+	arch_set_percpu(&percpu[0]);
+	if (CONFIG_TRAPS)
+		trap_init_cpu();
+
+	pr_info("Loupe: a debugger-first teaching microkernel (stage %d, %s)", CONFIG_STAGE,
+		CONFIG_STAGE_NAME);
+	pr_info("boot: loaded at 0x%llx, device tree at 0x%llx, %zu kernel symbols",
+		(unsigned long long)load_pa, (unsigned long long)dtb_pa, symbol_count());
+	platform_probe_chosen(dtb_pa);
+	cmdline_apply(platform.bootargs);
+	platform_probe();
+	console_setup();
+	psci_init(platform.psci);
+	percpu[0].online = true;
+
+	if (CONFIG_ALLOC)
+		memory_setup(dtb_pa);
+	if (CONFIG_MMU)
+		vm_init();
+	if (CONFIG_TRAPS) {
+		interrupts_setup();
+		smp_boot_secondaries();
+	} else if (platform.ncpus > 1) {
+		pr_info("smp: stage %d runs on CPU 0 only (%u in the device tree)", CONFIG_STAGE,
+			platform.ncpus);
+	}
+
+	if (boot_options.crash)
+		crash_demo(boot_options.crash);
+	if (boot_options.selftest)
+		selftest_run_all();
+	monitor_run();
+}

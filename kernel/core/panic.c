@@ -1,0 +1,87 @@
+#include "core/panic.h"
+
+#include <stdarg.h>
+
+#include "arch/arch.h"
+#include "arch/aarch64/backtrace.h"
+#include "arch/aarch64/semihost.h"
+#include "core/console.h"
+#include "core/power.h"
+#include "core/printk.h"
+#include "core/smp.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+enum panic_action panic_action = PANIC_HALT;
+volatile int kernel_failed;
+char panic_message[256];
+
+/* The CPU that is reporting a crash, or -1. Only the first crash is
+ * reported; that CPU owns the console from then on. */
+static int crash_cpu = -1;
+
+void crash_enter(const char *summary)
+{
+	int me, expected = -1;
+
+	arch_irq_disable();
+	me = (int)arch_cpu_index();
+	if (!__atomic_compare_exchange_n(&crash_cpu, &expected, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (expected == me) {
+			/* Faulted while printing a report: say so, stop. */
+			console_write("\n*** nested fault while reporting a crash; halting\n", 51);
+			if (panic_action == PANIC_POWEROFF)
+				power_off(PANIC_EXIT_STATUS);
+			halt_forever();
+		}
+		halt_forever();
+	}
+	kernel_failed = 1;
+	strlcpy(panic_message, summary, sizeof(panic_message));
+	printk_enter_panic_mode();
+	smp_stop_other_cpus();
+}
+
+static void semihost_line(int level, const char *line, size_t len, void *arg)
+{
+	char buf[160];
+
+	(void)level;
+	(void)arg;
+	if (len >= sizeof(buf) - 1)
+		len = sizeof(buf) - 2;
+	memcpy(buf, line, len);
+	buf[len] = '\n';
+	buf[len + 1] = '\0';
+	semihost_write0(buf);
+}
+
+void crash_finish(void)
+{
+	/* A crash before the console exists (say, a device tree without a
+	 * UART) would otherwise leave the report only in memory. */
+	if (!console_ready() && semihosting_enabled)
+		log_for_each_line(semihost_line, NULL);
+	if (panic_action == PANIC_POWEROFF) {
+		kprintf("Powering off (panic=poweroff).\n");
+		power_off(PANIC_EXIT_STATUS);
+	}
+	kprintf("System halted. To inspect it, attach GDB to the stub on UART1:\n"
+		"    make gdb GDBPORT=<port given to make run>\n");
+	halt_forever();
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[sizeof(panic_message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnformat(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	crash_enter(msg);
+	printk(LOG_EMERG, "Kernel panic on CPU %u: %s", arch_cpu_index(), msg);
+	backtrace_print(arch_frame_address(), 0);
+	crash_finish();
+}

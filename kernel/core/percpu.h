@@ -1,0 +1,32 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/arch.h"
+#include "arch/aarch64/memory_map.h"
+
+/*
+ * Per-CPU state. Each CPU finds its own through TPIDR_EL1, so reading it
+ * needs no lock; other CPUs only read the fields marked "shared".
+ * A debugger finds CPU n's state at percpu[n].
+ */
+struct percpu {
+	unsigned index;	 /* must stay first: arch_cpu_index() reads it */
+	uint64_t mpidr;	 /* affinity value PSCI CPU_ON takes */
+	bool online;	 /* shared: set once the CPU runs kernel C code */
+	uint64_t ticks;	 /* timer interrupts taken */
+	uint64_t irqs;	 /* all interrupts taken */
+	uint64_t ipis;	 /* inter-processor interrupts taken */
+	unsigned irq_depth; /* >0 while in an interrupt handler */
+};
+
+extern struct percpu percpu[MAX_CPUS];
+extern unsigned ncpus_present; /* CPUs in the device tree, up to MAX_CPUS */
+
+static inline struct percpu *this_cpu(void)
+{
+	return (struct percpu *)arch_percpu();
+}
+
+unsigned cpus_online(void);

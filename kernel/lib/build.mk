@@ -1,0 +1,5 @@
+KERNEL_SRCS += \
+	kernel/lib/cmdline.c \
+	kernel/lib/fdt.c \
+	kernel/lib/format.c \
+	kernel/lib/string.c

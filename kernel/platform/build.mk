@@ -1,0 +1,2 @@
+KERNEL_SRCS += \
+	kernel/platform/platform.c

@@ -1,0 +1,1 @@
+UNIT_SRCS_test_cmdline := kernel/lib/cmdline.c

@@ -1,0 +1,1 @@
+UNIT_SRCS_test_format := kernel/lib/format.c

@@ -1,0 +1,1 @@
+UNIT_SRCS_test_frame := kernel/mm/frame.c
