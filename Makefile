@@ -63,6 +63,8 @@ endif
 endif
 
 # -mno-outline-atomics: atomics inline (ldxr/stxr), no libgcc helper calls.
+# No unwind tables: the kernel unwinds by frame pointer; with -g, GCC then
+#   puts call-frame information in .debug_frame, where GDB reads it.
 # -mgeneral-regs-only: the kernel never touches FP/SIMD registers, so entering
 #   it needs no FP save. -mstrict-align: with the MMU off every access is
 #   Device memory, where an unaligned access faults. Frame pointers everywhere
@@ -71,6 +73,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -mcmodel=small -fno-pie -fno-pic \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-stack-protector -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Ikernel $(CONFIG_DEFS) -MMD -MP
 KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
@@ -89,7 +92,7 @@ KERNEL_ELF := $(BUILD)/kernel.elf
 KERNEL_IMAGE := $(BUILD)/Image
 LDSCRIPT := $(BUILD)/kernel.ld
 
-.PHONY: all kernel run debug gdb test test-unit test-qemu grade setup clean help
+.PHONY: all kernel run decode debug gdb test test-unit test-qemu grade setup clean help
 all: kernel
 kernel: $(KERNEL_IMAGE)
 
@@ -164,7 +167,12 @@ QEMU_ARGS = -M virt -cpu cortex-a72 -smp $(SMP) -m $(MEM) -display none \
 run: setup
 	$(Q)$(MAKE) --no-print-directory kernel
 	@echo "Loupe stage $(STAGE) ($(STAGE_TITLE)), $(SMP) CPUs. Quit QEMU with Ctrl-A X."
+	@mkdir -p $(BUILD)/crash
 	$(Q)$(QEMU) $(QEMU_ARGS)
+
+# Add file:line to every backtrace frame of a console log on stdin.
+decode:
+	$(Q)$(PYTHON) scripts/decode_log.py --elf $(KERNEL_ELF)
 
 # ---- tests ------------------------------------------------------------------
 include tests/unit/unit.mk

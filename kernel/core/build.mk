@@ -11,4 +11,5 @@ KERNEL_SRCS += \
 	kernel/core/printk.c \
 	kernel/core/selftest.c \
 	kernel/core/selftests_core.c \
-	kernel/core/symbols.c
+	kernel/core/symbols.c \
+	kernel/core/watchdog.c

@@ -1,5 +1,6 @@
 #include "core/cmdline_opts.h"
 
+#include "arch/aarch64/coredump.h"
 #include "core/panic.h"
 #include "core/power.h"
 #include "core/printk.h"
@@ -12,6 +13,7 @@ struct boot_options boot_options;
 /* Copies of word values, since the parsed words point into the DT blob
  * and are not NUL-terminated. */
 static char crash_kind[32];
+static char coredump_file[128];
 
 static bool value_is(const struct cmdline_word *w, const char *s)
 {
@@ -63,6 +65,12 @@ static bool apply_word(const struct cmdline_word *w)
 		console_loglevel = LOG_WARN;
 	} else if (cmdline_word_is(w, "nosemihosting") && !w->value) {
 		semihosting_enabled = false;
+	} else if (cmdline_word_is(w, "coredump")) {
+		if (!w->value || w->value_len == 0 || w->value_len >= sizeof(coredump_file))
+			return false;
+		memcpy(coredump_file, w->value, w->value_len);
+		coredump_file[w->value_len] = '\0';
+		coredump_path = coredump_file;
 	} else if (cmdline_word_is(w, "crash")) {
 		if (!w->value || w->value_len == 0 || w->value_len >= sizeof(crash_kind))
 			return false;

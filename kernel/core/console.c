@@ -2,6 +2,7 @@
 
 #include "arch/arch.h"
 #include "core/spinlock.h"
+#include "core/watchdog.h"
 #include "lib/compiler.h"
 
 static const struct console_driver *console_drv;
@@ -99,6 +100,7 @@ int console_getc(void)
 			 * pending interrupt, so a byte arriving after the check
 			 * cannot be missed until some later interrupt. The
 			 * handler runs when IRQs are unmasked again. */
+			watchdog_touch();
 			arch_irq_disable();
 			c = rx_pop();
 			if (c < 0)

@@ -1,5 +1,7 @@
 #include "core/crash_demo.h"
 
+#include "arch/arch.h"
+
 #include "core/panic.h"
 #include "core/printk.h"
 #include "lib/string.h"
@@ -30,6 +32,41 @@ static __attribute__((noinline)) void crash_undefined(void)
 	__asm__ volatile("udf #0");
 }
 
+/* Each level's frame holds a buffer, so the 16 KiB stack lasts only some
+ * dozens of calls; the result keeps the compiler from making it a loop. */
+static volatile int recursion_limit = 1 << 30; /* volatile: hide the end */
+
+static __attribute__((noinline)) int crash_recurse(int depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	if (depth >= recursion_limit)
+		return frame[0];
+	return crash_recurse(depth + 1) + frame[0];
+}
+
+static __attribute__((noinline)) void crash_stack_overflow(void)
+{
+	pr_info("crash: recursing until the kernel stack overflows");
+	crash_recurse(0);
+}
+
+static __attribute__((noinline)) void crash_hang(void)
+{
+	pr_info("crash: spinning forever with interrupts on");
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+}
+
+static __attribute__((noinline)) void crash_hang_irqs_masked(void)
+{
+	pr_info("crash: spinning forever with interrupts masked");
+	arch_irq_disable();
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+}
+
 static __attribute__((noinline)) void crash_panic(void)
 {
 	panic("crash=panic requested on the command line");
@@ -46,7 +83,11 @@ static const struct crash_kind crash_kinds[] = {
 	{ "null", crash_null_read, CONFIG_MMU, "the MMU (stage 2)" },
 	{ "write-ro", crash_write_rodata, CONFIG_MMU, "the MMU (stage 2)" },
 	{ "undef", crash_undefined, CONFIG_TRAPS, "exception vectors (stage 1)" },
+	{ "stack", crash_stack_overflow, CONFIG_TRAPS, "exception vectors (stage 1)" },
+	{ "hang", crash_hang, CONFIG_TRAPS, "the timer (stage 1)" },
+	{ "hang-irqoff", crash_hang_irqs_masked, CONFIG_SMP, "a second CPU (stage 1, SMP>1)" },
 	{ "panic", crash_panic, true, "" },
+	{ "user", NULL, false, "user tasks (not in Loupe yet)" },
 };
 
 void crash_demo(const char *kind)
@@ -64,5 +105,6 @@ void crash_demo(const char *kind)
 		pr_err("crash=%s did not crash", kind);
 		return;
 	}
-	pr_warn("crash=%s: unknown kind (null, write-ro, undef, panic); not crashing", kind);
+	pr_warn("crash=%s: unknown kind (null, write-ro, undef, stack, hang, hang-irqoff, panic, "
+		"user); not crashing", kind);
 }

@@ -96,9 +96,7 @@ static void interrupts_setup(void)
 void kmain(paddr_t dtb_pa, paddr_t load_pa)
 {
 	kimage_phys_base = load_pa;
-	percpu[0].index = 0;
-	percpu[0].mpidr = arch_mpidr();
-	arch_set_percpu(&percpu[0]);
+	percpu_init_this_cpu(0);
 	if (CONFIG_TRAPS)
 		trap_init_cpu();
 

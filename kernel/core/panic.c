@@ -4,6 +4,8 @@
 
 #include "arch/arch.h"
 #include "arch/aarch64/backtrace.h"
+#include "arch/aarch64/coredump.h"
+#include "arch/aarch64/trap_frame.h"
 #include "arch/aarch64/semihost.h"
 #include "core/console.h"
 #include "core/power.h"
@@ -12,6 +14,8 @@
 #include "lib/format.h"
 #include "lib/string.h"
 
+#define CRASH_LOG_LINES 8
+
 enum panic_action panic_action = PANIC_HALT;
 volatile int kernel_failed;
 char panic_message[256];
@@ -19,8 +23,14 @@ char panic_message[256];
 /* The CPU that is reporting a crash, or -1. Only the first crash is
  * reported; that CPU owns the console from then on. */
 static int crash_cpu = -1;
+/* Where the log stood when the crash began: the report ends with the lines
+ * logged just before it. */
+static uint64_t crash_log_mark;
 
-void crash_enter(const char *summary)
+struct trap_frame *crash_frame;
+static struct trap_frame captured_frame;
+
+void crash_enter(const char *summary, struct trap_frame *frame)
 {
 	int me, expected = -1;
 
@@ -38,6 +48,12 @@ void crash_enter(const char *summary)
 		halt_forever();
 	}
 	kernel_failed = 1;
+	if (!frame) {
+		arch_capture_frame(&captured_frame);
+		frame = &captured_frame;
+	}
+	crash_frame = frame;
+	crash_log_mark = log_position();
 	strlcpy(panic_message, summary, sizeof(panic_message));
 	printk_enter_panic_mode();
 	smp_stop_other_cpus();
@@ -59,6 +75,9 @@ static void semihost_line(int level, const char *line, size_t len, void *arg)
 
 void crash_finish(void)
 {
+	kprintf("Last kernel log lines before the crash:\n");
+	log_dump_tail_before(crash_log_mark, CRASH_LOG_LINES);
+	coredump_write();
 	/* A crash before the console exists (say, a device tree without a
 	 * UART) would otherwise leave the report only in memory. */
 	if (!console_ready() && semihosting_enabled)
@@ -74,13 +93,17 @@ void crash_finish(void)
 
 void panic(const char *fmt, ...)
 {
+	static struct trap_frame panic_frame; /* only the first panic uses it */
 	char msg[sizeof(panic_message)];
 	va_list ap;
 
+	/* First, so the dump and the debugger see panic() called from the
+	 * failing function, not the reporting code's own registers. */
+	arch_capture_frame(&panic_frame);
 	va_start(ap, fmt);
 	vsnformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	crash_enter(msg);
+	crash_enter(msg, &panic_frame);
 	printk(LOG_EMERG, "Kernel panic on CPU %u: %s", arch_cpu_index(), msg);
 	backtrace_print(arch_frame_address(), 0);
 	crash_finish();

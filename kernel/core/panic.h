@@ -4,6 +4,8 @@
 
 #include "lib/compiler.h"
 
+struct trap_frame;
+
 /*
  * What happens when the kernel fails. panic() is for broken invariants
  * found by the kernel itself; unexpected exceptions (arch/aarch64/trap.c)
@@ -27,11 +29,17 @@ extern volatile int kernel_failed;
 extern char panic_message[256];
 
 /*
- * Start a crash report on this CPU: mask interrupts, stop the other CPUs,
+ * Start a crash report on this CPU: record frame (NULL: capture the
+ * caller's registers), mask interrupts, stop the other CPUs,
  * make printk lock-free. A second crash on a CPU that is already reporting
  * prints a one-line note and halts, so a fault inside the report cannot
  * loop. A crash on another CPU while one is being reported just halts.
  */
-void crash_enter(const char *summary);
+void crash_enter(const char *summary, struct trap_frame *frame);
+
+/* The registers of the crashing CPU: the exception's trap frame, or for
+ * panic() a frame captured at the call. Crash dumps and the GDB stub use
+ * it; NULL until a crash. */
+extern struct trap_frame *crash_frame;
 /* End a crash report: power off or halt, as panic_action says. */
 __noreturn void crash_finish(void);

@@ -6,6 +6,8 @@
 #include "arch/arch.h"
 #include "arch/aarch64/memory_map.h"
 
+struct trap_frame;
+
 /*
  * Per-CPU state. Each CPU finds its own through TPIDR_EL1, so reading it
  * needs no lock; other CPUs only read the fields marked "shared".
@@ -13,15 +15,27 @@
  */
 struct percpu {
 	unsigned index;	 /* must stay first: arch_cpu_index() reads it */
+	uint64_t emergency_sp; /* vectors.S switches here on a stack overflow */
 	uint64_t mpidr;	 /* affinity value PSCI CPU_ON takes */
 	bool online;	 /* shared: set once the CPU runs kernel C code */
 	uint64_t ticks;	 /* timer interrupts taken */
 	uint64_t irqs;	 /* all interrupts taken */
 	uint64_t ipis;	 /* inter-processor interrupts taken */
 	unsigned irq_depth; /* >0 while in an interrupt handler */
+	struct trap_frame *irq_frame; /* registers the current interrupt interrupted */
+	uint64_t progress_tick; /* ticks at the last watchdog_touch() (see watchdog.c) */
 };
 
+/* vectors.S reads emergency_sp at this offset. */
+#define PERCPU_EMERGENCY_SP 8
+_Static_assert(__builtin_offsetof(struct percpu, emergency_sp) == PERCPU_EMERGENCY_SP,
+	       "PERCPU_EMERGENCY_SP");
+
 extern struct percpu percpu[MAX_CPUS];
+extern uint8_t emergency_stacks[MAX_CPUS][STACK_SLOT_SIZE];
+
+/* Fill in CPU index's struct percpu and install it on the calling CPU. */
+void percpu_init_this_cpu(unsigned index);
 extern unsigned ncpus_present; /* CPUs in the device tree, up to MAX_CPUS */
 
 static inline struct percpu *this_cpu(void)

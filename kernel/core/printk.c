@@ -114,10 +114,9 @@ void kprintf(const char *fmt, ...)
  * Walk the complete lines in the ring. The first line after a wrap may have
  * lost its beginning, so iteration starts after the first newline then.
  */
-void log_for_each_line(void (*fn)(int level, const char *line, size_t len, void *arg),
-		       void *arg)
+static void log_walk(uint64_t head, void (*fn)(int level, const char *line, size_t len, void *arg),
+		     void *arg)
 {
-	uint64_t head = __atomic_load_n(&log_head, __ATOMIC_ACQUIRE);
 	uint64_t pos = head > LOG_BUF_SIZE ? head - LOG_BUF_SIZE : 0;
 	char line[LOG_LINE_MAX];
 	size_t len = 0;
@@ -142,6 +141,17 @@ void log_for_each_line(void (*fn)(int level, const char *line, size_t len, void 
 			fn(LOG_INFO, line, len, arg);
 		len = 0;
 	}
+}
+
+void log_for_each_line(void (*fn)(int level, const char *line, size_t len, void *arg),
+		       void *arg)
+{
+	log_walk(__atomic_load_n(&log_head, __ATOMIC_ACQUIRE), fn, arg);
+}
+
+uint64_t log_position(void)
+{
+	return __atomic_load_n(&log_head, __ATOMIC_ACQUIRE);
 }
 
 static void count_line(int level, const char *line, size_t len, void *arg)
@@ -169,14 +179,19 @@ static void print_tail_line(int level, const char *line, size_t len, void *arg)
 	console_write("\n", 1);
 }
 
-void log_dump_tail(unsigned lines)
+void log_dump_tail_before(uint64_t position, unsigned lines)
 {
 	unsigned total = 0;
 	struct tail_state st;
 
-	log_for_each_line(count_line, &total);
+	log_walk(position, count_line, &total);
 	st.skip = total > lines ? total - lines : 0;
-	log_for_each_line(print_tail_line, &st);
+	log_walk(position, print_tail_line, &st);
+}
+
+void log_dump_tail(unsigned lines)
+{
+	log_dump_tail_before(log_position(), lines);
 }
 
 static void replay_line(int level, const char *line, size_t len, void *arg)

@@ -48,6 +48,9 @@ void log_replay_to_console(void);
 
 /* Print the last `lines` lines of the log to the console. */
 void log_dump_tail(unsigned lines);
+/* The log's write position, and the last lines written before one. */
+uint64_t log_position(void);
+void log_dump_tail_before(uint64_t position, unsigned lines);
 
 /* Stop taking the log lock: on panic, another CPU may hold it forever. */
 void printk_enter_panic_mode(void);

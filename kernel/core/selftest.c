@@ -1,6 +1,7 @@
 #include "core/selftest.h"
 
 #include "core/power.h"
+#include "core/watchdog.h"
 
 extern const struct selftest __selftests_start[], __selftests_end[];
 
@@ -14,6 +15,7 @@ void selftest_run_all(void)
 			skipped++;
 			continue;
 		}
+		watchdog_touch(); /* each test gets the full hang-detector budget */
 		if (t->fn() == 0) {
 			pr_info("selftest: %-24s ok", t->name);
 			passed++;

@@ -389,3 +389,21 @@ int frame_region_info(unsigned idx, paddr_t *start, paddr_t *end, size_t *free)
 		*free = r.free;
 	return 0;
 }
+
+int frame_used_run(unsigned region, size_t *cursor, paddr_t *start, paddr_t *end)
+{
+	const struct frame_region *r;
+	size_t first, last;
+
+	if (region >= frame_allocator.nregions)
+		return -EINVAL;
+	r = &frame_allocator.regions[region];
+	first = bitmap_find(region_bitmap(r), *cursor, r->nframes, true);
+	if (first == r->nframes)
+		return -ENOENT;
+	last = bitmap_find(region_bitmap(r), first, r->nframes, false);
+	*start = region_frame_addr(r, first);
+	*end = region_frame_addr(r, last);
+	*cursor = last;
+	return 0;
+}

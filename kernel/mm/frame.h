@@ -98,3 +98,11 @@ size_t frame_total_count(void);
  * NULL. -EINVAL if there is no region `idx`.
  */
 int frame_region_info(unsigned idx, paddr_t *start, paddr_t *end, size_t *free);
+
+/*
+ * Walk the runs of in-use frames of region `region` in address order, for
+ * the crash dumper: start with *cursor = 0; each call stores the next run
+ * in [*start, *end) and returns 0, or -ENOENT after the last one. Takes no
+ * lock: it is for a stopped machine.
+ */
+int frame_used_run(unsigned region, size_t *cursor, paddr_t *start, paddr_t *end);

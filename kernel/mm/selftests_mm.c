@@ -6,6 +6,7 @@
 #include "mm/heap.h"
 #include "mm/kimage.h"
 #include "mm/vm.h"
+#include "arch/aarch64/extable.h"
 
 SELFTEST(30, frame_exhaust, CONFIG_ALLOC)
 {
@@ -91,5 +92,18 @@ SELFTEST(40, page_tables, CONFIG_MMU)
 	ST_ASSERT(frame_alloc(&pa) == 0, "no frame");
 	ST_ASSERT(vm_translate(phys_to_virt(pa), true) == pa, "linear map of 0x%llx", (unsigned long long)pa);
 	frame_free(pa);
+	return 0;
+}
+
+SELFTEST(41, safe_copy_faults, CONFIG_MMU)
+{
+	extern char boot_stacks[];
+	char buf[8] = "unset";
+	static char src[8] = "loupe";
+
+	ST_ASSERT(safe_copy(buf, src, 6) == 0 && strcmp(buf, "loupe") == 0, "plain copy");
+	ST_ASSERT(safe_copy(buf, NULL, 4) == -EFAULT, "reading address 0 must give -EFAULT");
+	ST_ASSERT(safe_copy(boot_stacks, src, 4) == -EFAULT, "writing a guard page must fault");
+	ST_ASSERT(safe_copy(_stext, src, 1) == -EFAULT, "writing kernel text must fault");
 	return 0;
 }

@@ -1,17 +1,27 @@
 #include "arch/aarch64/backtrace.h"
 
 #include "arch/aarch64/memory_map.h"
+#include "core/percpu.h"
 #include "core/printk.h"
 #include "core/symbols.h"
 
 extern char boot_stacks[];
 
-bool kernel_stack_contains(uint64_t addr, size_t len)
+static bool in_stack_array(const char *base, uint64_t addr, size_t len)
 {
-	uint64_t lo = (uint64_t)boot_stacks;
+	uint64_t lo = (uint64_t)base;
 	uint64_t hi = lo + (uint64_t)MAX_CPUS * STACK_SLOT_SIZE;
 
-	return addr >= lo && addr <= hi && len <= hi - addr;
+	/* Only the upper half of each slot is stack; the rest is guard. */
+	if (addr < lo || addr >= hi || len > hi - addr)
+		return false;
+	return ((addr - lo) % STACK_SLOT_SIZE) >= GUARD_SIZE &&
+	       (addr - lo) / STACK_SLOT_SIZE == (addr + len - 1 - lo) / STACK_SLOT_SIZE;
+}
+
+bool kernel_stack_contains(uint64_t addr, size_t len)
+{
+	return in_stack_array(boot_stacks, addr, len) || in_stack_array((const char *)emergency_stacks, addr, len);
 }
 
 size_t backtrace_collect(uint64_t fp, uint64_t *pcs, size_t max)
@@ -42,23 +52,37 @@ static void print_frame(unsigned idx, uint64_t pc)
 	printk(LOG_EMERG, "  #%-2u 0x%016llx %s", idx, (unsigned long long)pc, sym);
 }
 
+/*
+ * Deep recursion (a stack overflow) repeats one frame hundreds of times;
+ * a run of identical frames is printed once with its count, so the frames
+ * that started the recursion still fit on the screen.
+ */
 void backtrace_print(uint64_t fp, uint64_t pc)
 {
-	uint64_t pcs[BACKTRACE_MAX_DEPTH];
-	size_t n = backtrace_collect(fp, pcs, BACKTRACE_MAX_DEPTH);
-	unsigned idx = 0;
+	static uint64_t pcs[BACKTRACE_WALK_MAX]; /* only the crashing CPU prints */
+	size_t n = backtrace_collect(fp, pcs, BACKTRACE_WALK_MAX);
+	unsigned idx = 0, printed = 0;
 
 	printk(LOG_EMERG, "Backtrace:");
 	if (pc)
 		print_frame(idx++, pc);
-	for (size_t i = 0; i < n; i++) {
-		/* A return address points after the call; the frame that made
-		 * the call is the one we skip if it is the faulting pc itself,
-		 * which an exception's frame record repeats. */
-		if (i == 0 && pc && pcs[0] == pc)
-			continue;
-		print_frame(idx++, pcs[i]);
+	for (size_t i = 0; i < n && printed < BACKTRACE_MAX_DEPTH; i++) {
+		size_t run = 1;
+
+		while (i + run < n && pcs[i + run] == pcs[i])
+			run++;
+		print_frame(idx, pcs[i]);
+		printed++;
+		if (run > 2) {
+			printk(LOG_EMERG, "      ... the same frame %zu more times", run - 1);
+			idx += run;
+			i += run - 1;
+		} else {
+			idx++;
+		}
 	}
+	if (n == BACKTRACE_WALK_MAX || printed == BACKTRACE_MAX_DEPTH)
+		printk(LOG_EMERG, "      ... (backtrace truncated)");
 	if (idx == 0)
 		printk(LOG_EMERG, "  (no frames)");
 }

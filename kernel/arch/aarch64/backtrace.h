@@ -9,7 +9,8 @@
  * stores a frame record {caller's x29, return address} and points x29 at
  * it, so the records form a linked list up the stack.
  */
-#define BACKTRACE_MAX_DEPTH 32
+#define BACKTRACE_MAX_DEPTH 32	/* lines printed */
+#define BACKTRACE_WALK_MAX 1024 /* frames followed */
 
 /* Fill pcs[] with return addresses starting from frame pointer fp; returns
  * how many. Stops at a null, misaligned, non-increasing or off-stack fp. */

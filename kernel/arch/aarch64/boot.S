@@ -166,7 +166,7 @@ halt_forever:
 	.ltorg
 
 	.section .stacks, "aw", %nobits
-	.balign 4096
+	.balign STACK_SLOT_SIZE
 	.global boot_stacks
 boot_stacks:
 	.skip	MAX_CPUS * STACK_SLOT_SIZE

@@ -38,6 +38,10 @@ SECTIONS
 		__monitor_cmds_start = .;
 		KEEP(*(SORT(.monitor_cmds.*)))
 		__monitor_cmds_end = .;
+		. = ALIGN(8);
+		__extable_start = .;
+		KEEP(*(.extable))
+		__extable_end = .;
 		_erodata = .;
 	}
 
@@ -59,7 +63,7 @@ SECTIONS
 
 	/* Boot stacks: each CPU's stack sits above an unmapped guard page, so
 	 * running off the bottom faults instead of corrupting memory. */
-	. = ALIGN(4096);
+	. = ALIGN(STACK_SLOT_SIZE);
 	.stacks (NOLOAD) : {
 		KEEP(*(.stacks))
 	}

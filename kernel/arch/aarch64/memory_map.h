@@ -26,8 +26,16 @@
 #define KERNEL_LINK_BASE KERNEL_PHYS_LOAD
 #endif
 
-/* Boot stacks, one per CPU, each above an unmapped guard page. */
+/*
+ * Kernel stacks: 16 KiB, each in a 32 KiB-aligned slot whose lower half is
+ * an unmapped guard. A stack pointer inside a stack therefore always has bit
+ * KSTACK_SHIFT set, and one that has run into the guard has it clear: the
+ * exception entry tests that single bit to catch an overflow before it
+ * pushes anything (vectors.S).
+ */
 #define MAX_CPUS 8
-#define BOOT_STACK_SIZE 16384
-#define GUARD_SIZE 4096
-#define STACK_SLOT_SIZE (BOOT_STACK_SIZE + GUARD_SIZE)
+#define KSTACK_SHIFT 14
+#define KSTACK_SIZE (1 << KSTACK_SHIFT)
+#define GUARD_SIZE KSTACK_SIZE
+#define STACK_SLOT_SIZE (2 * KSTACK_SIZE)
+

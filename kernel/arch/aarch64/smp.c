@@ -8,6 +8,7 @@
 #include "core/power.h"
 #include "core/printk.h"
 #include "core/timer.h"
+#include "core/watchdog.h"
 #include "drivers/gicv2.h"
 #include "mm/kimage.h"
 #include "platform/platform.h"
@@ -76,15 +77,17 @@ static void ipi_enable_this_cpu(void)
 
 void smp_secondary_main(unsigned cpu)
 {
-	arch_set_percpu(&percpu[cpu]);
+	percpu_init_this_cpu(cpu);
 	trap_init_cpu();
 	gic_init_cpu();
 	ipi_enable_this_cpu();
 	timer_start_this_cpu();
 	__atomic_store_n(&percpu[cpu].online, true, __ATOMIC_RELEASE);
 	arch_irq_enable();
-	for (;;)
+	for (;;) {
+		watchdog_touch();
 		arch_wait_for_interrupt();
+	}
 }
 
 void smp_boot_secondaries(void)
@@ -100,12 +103,10 @@ void smp_boot_secondaries(void)
 	for (unsigned i = 1; i < platform.ncpus; i++) {
 		int err;
 
-		percpu[i].index = i;
-		percpu[i].mpidr = platform.cpu_mpidr[i];
-		err = psci_cpu_on(percpu[i].mpidr, entry, i);
+		err = psci_cpu_on(platform.cpu_mpidr[i], entry, i);
 		if (err != PSCI_SUCCESS) {
 			pr_err("smp: PSCI CPU_ON for CPU %u (mpidr 0x%llx) failed: %d", i,
-			       (unsigned long long)percpu[i].mpidr, err);
+			       (unsigned long long)platform.cpu_mpidr[i], err);
 			continue;
 		}
 		if (!wait_for((const unsigned *)&percpu[i].online, 1, 1000))

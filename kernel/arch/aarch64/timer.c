@@ -6,6 +6,7 @@
 #include "core/irq.h"
 #include "core/panic.h"
 #include "core/percpu.h"
+#include "core/watchdog.h"
 
 /* CNTV_CTL_EL0: ENABLE (bit 0); IMASK (bit 1) left clear so it interrupts. */
 #define CNTV_CTL_ENABLE 1ul
@@ -32,6 +33,7 @@ static void timer_tick(unsigned irq, void *arg)
 	(void)arg;
 	this_cpu()->ticks++;
 	timer_arm_next();
+	watchdog_tick(this_cpu()->irq_frame);
 }
 
 void timer_start_this_cpu(void)

@@ -3,11 +3,13 @@
 #include "arch/arch.h"
 #include "arch/aarch64/backtrace.h"
 #include "arch/aarch64/esr.h"
+#include "arch/aarch64/extable.h"
 #include "core/irq.h"
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/printk.h"
 #include "core/symbols.h"
+#include "lib/compiler.h"
 #include "lib/format.h"
 
 extern char exception_vectors[];
@@ -22,7 +24,7 @@ static const char *const slot_origin[4] = {
 };
 static const char *const slot_kind[4] = { "synchronous", "IRQ", "FIQ", "SError" };
 
-static void print_registers(const struct trap_frame *f)
+void trap_print_registers(const struct trap_frame *f)
 {
 	for (int i = 0; i < 30; i += 2)
 		printk(LOG_EMERG, "  x%-2d 0x%016llx  x%-2d 0x%016llx", i,
@@ -54,7 +56,7 @@ void trap_report_fatal(struct trap_frame *f, unsigned slot)
 		esr_describe(f->esr, what, sizeof(what));
 	else
 		snformat(what, sizeof(what), "%s interrupt", slot_kind[slot % 4]);
-	crash_enter(what);
+	crash_enter(what, f);
 	printk(LOG_EMERG, "*** Unexpected exception on CPU %u: %s from %s", arch_cpu_index(),
 	       slot_kind[slot % 4], slot_origin[slot / 4]);
 	printk(LOG_EMERG, "  %s", what);
@@ -63,13 +65,39 @@ void trap_report_fatal(struct trap_frame *f, unsigned slot)
 	       (unsigned long long)f->far);
 	printk(LOG_EMERG, "  ELR  0x%016llx %s", (unsigned long long)f->pc, sym);
 	print_pstate(f->pstate);
-	print_registers(f);
+	trap_print_registers(f);
+	backtrace_print(f->x[29], f->pc);
+	crash_finish();
+}
+
+/*
+ * vectors.S comes here on this CPU's emergency stack when an exception at
+ * EL1 found the stack pointer in a guard page. f->sp is where the stack
+ * pointer was; the backtrace walks the overflowing stack itself.
+ */
+void trap_stack_overflow(struct trap_frame *f)
+{
+	uint64_t sp = f->sp, stack_top = ALIGN_DOWN(sp, STACK_SLOT_SIZE) + STACK_SLOT_SIZE;
+	char sym[128];
+
+	crash_enter("kernel stack overflow", f);
+	printk(LOG_EMERG, "*** Kernel stack overflow on CPU %u", arch_cpu_index());
+	printk(LOG_EMERG, "  sp 0x%016llx ran into the guard page below the stack 0x%016llx-0x%016llx",
+	       (unsigned long long)sp, (unsigned long long)(stack_top - KSTACK_SIZE),
+	       (unsigned long long)stack_top);
+	symbol_format(f->pc, sym, sizeof(sym));
+	printk(LOG_EMERG, "  ELR  0x%016llx %s", (unsigned long long)f->pc, sym);
+	printk(LOG_EMERG, "  ESR  0x%08llx  FAR 0x%016llx", (unsigned long long)f->esr,
+	       (unsigned long long)f->far);
+	trap_print_registers(f);
 	backtrace_print(f->x[29], f->pc);
 	crash_finish();
 }
 
 void trap_el1_sync(struct trap_frame *f, unsigned slot)
 {
+	if (esr_is_abort(f->esr) && extable_fixup(f))
+		return;
 	trap_report_fatal(f, slot);
 }
 
@@ -81,9 +109,15 @@ void trap_el0_sync(struct trap_frame *f, unsigned slot)
 
 void trap_irq(struct trap_frame *f, unsigned slot)
 {
-	(void)f;
+	struct percpu *cpu = this_cpu();
+	struct trap_frame *outer = cpu->irq_frame;
+
 	(void)slot;
+	/* Remember what the interrupt interrupted: the debugger stub and the
+	 * hang detector show this CPU's registers and backtrace from it. */
+	cpu->irq_frame = f;
 	irq_handle();
+	cpu->irq_frame = outer;
 }
 
 void trap_unexpected(struct trap_frame *f, unsigned slot)

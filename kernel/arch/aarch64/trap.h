@@ -15,3 +15,6 @@ void trap_el1_sync(struct trap_frame *f, unsigned slot);
 void trap_el0_sync(struct trap_frame *f, unsigned slot);
 void trap_irq(struct trap_frame *f, unsigned slot);
 void trap_unexpected(struct trap_frame *f, unsigned slot);
+void trap_stack_overflow(struct trap_frame *f);
+/* Print x0-x30 and sp of f, two registers a line, for crash reports. */
+void trap_print_registers(const struct trap_frame *f);

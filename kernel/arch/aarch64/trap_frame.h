@@ -39,4 +39,7 @@ _Static_assert(offsetof(struct trap_frame, far) == TF_FAR, "TF_FAR");
 _Static_assert(offsetof(struct trap_frame, frame_record) == TF_FRAME_RECORD, "TF_FRAME_RECORD");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
 _Static_assert(TF_SIZE % 16 == 0, "the stack pointer must stay 16-byte aligned");
+
+/* Fill f with the caller's registers, pc = the return address (capture.S). */
+void arch_capture_frame(struct trap_frame *f);
 #endif

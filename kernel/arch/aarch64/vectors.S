@@ -7,10 +7,39 @@
  * in trap.c with a pointer to it; the handler may change the frame (for
  * example the pc), and the same registers are restored on return.
  */
+#include "arch/aarch64/memory_map.h"
 #include "arch/aarch64/trap_frame.h"
 
-.macro save_frame el
+#define PERCPU_EMERGENCY_SP 8 /* offsetof(struct percpu, emergency_sp) */
+
+/*
+ * An exception taken at EL1 first checks that the frame it is about to push
+ * stays on the stack. Kernel stacks sit in the upper half of 32 KiB-aligned
+ * slots (memory_map.h), so "sp - TF_SIZE" has bit KSTACK_SHIFT clear exactly
+ * when it has run into the guard below. No register is free yet, so x0 and
+ * sp are exchanged arithmetically: sp+x0, then (sp+x0)-x0, and back.
+ */
+.macro check_stack_overflow
 	sub	sp, sp, #TF_SIZE
+	add	sp, sp, x0
+	sub	x0, sp, x0		/* x0 = the new sp */
+	tst	x0, #(1 << KSTACK_SHIFT)
+	sub	x0, sp, x0		/* x0 = x0 again */
+	sub	sp, sp, x0		/* sp = the new sp */
+	b.eq	kernel_stack_overflow
+.endm
+
+.macro save_frame el
+	.if \el == 1
+	check_stack_overflow
+	.else
+	sub	sp, sp, #TF_SIZE
+	.endif
+	save_registers \el
+.endm
+
+/* Fill the frame at sp (already reserved) with the interrupted state. */
+.macro save_registers el
 	stp	x0, x1, [sp, #16 * 0]
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
@@ -113,6 +142,29 @@ exception_vectors:
 	vector_slot el0_32_serror
 
 	.text
+/*
+ * The stack ran into its guard page. Nothing can be pushed there, so move
+ * to this CPU's emergency stack (percpu.emergency_sp via TPIDR_EL1),
+ * keeping every register for the report. TPIDRRO_EL0 serves as scratch:
+ * this path never returns to user space.
+ */
+kernel_stack_overflow:
+	msr	tpidrro_el0, x0
+	mov	x0, sp
+	msr	sp_el0, x0		/* the overflowing sp, for the report */
+	mrs	x0, tpidr_el1
+	ldr	x0, [x0, #PERCPU_EMERGENCY_SP]
+	sub	sp, x0, #TF_SIZE
+	mrs	x0, tpidrro_el0
+	save_registers 1
+	mrs	x21, sp_el0
+	add	x21, x21, #TF_SIZE	/* sp before the exception */
+	str	x21, [sp, #TF_SP]
+	msr	tpidrro_el0, xzr
+	mov	x0, sp
+	bl	trap_stack_overflow
+	b	halt_forever
+
 	entry_path el1t_sync, 1, trap_unexpected, 0
 	entry_path el1t_irq, 1, trap_unexpected, 1
 	entry_path el1t_fiq, 1, trap_unexpected, 2
