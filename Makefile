@@ -186,6 +186,7 @@ test-qemu:
 	$(Q)cd tests && $(PYTHON) -m pytest -q $(PYTEST_ARGS)
 
 grade: setup
+	$(if $(LAB),,$(error make grade needs a stage: make grade LAB=n))
 	$(Q)$(MAKE) --no-print-directory kernel
 	$(Q)cd tests && $(PYTHON) -m pytest -q -m "lab$(LAB)" $(PYTEST_ARGS)
 

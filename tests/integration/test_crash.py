@@ -109,6 +109,7 @@ def test_unknown_and_unavailable_kinds_do_not_crash():
     assert status == 0
 
 
+@pytest.mark.lab1
 def test_exception_report_without_mmu():
     """Stage 1 has vectors but no MMU: an undefined instruction is still
     reported and symbolized."""

@@ -2,6 +2,8 @@
 import re
 import subprocess
 
+import pytest
+
 import loupe
 
 
@@ -61,12 +63,14 @@ def test_poweroff_exits_qemu_cleanly(console):
     assert c.wait_exit() == 0
 
 
-def test_monitor_in_every_stage(console):
-    for lab in (0, 1, 2):
-        c = boot_to_prompt(console, lab=lab, smp=1)
-        assert "Loupe stage %d" % lab in c.command("info")
-        c.child.sendline("poweroff")
-        assert c.wait_exit() == 0
+@pytest.mark.parametrize("lab", [pytest.param(n, marks=getattr(pytest.mark, "lab%d" % n))
+                                 for n in (0, 1, 2)])
+def test_monitor_in_every_stage(console, lab):
+    c = boot_to_prompt(console, lab=lab, smp=1)
+    assert "Loupe stage %d" % lab in c.command("info")
+    assert "unknown command" in c.command("nonsense")
+    c.child.sendline("poweroff")
+    assert c.wait_exit() == 0
 
 
 def test_make_run_with_piped_stdin():
