@@ -7,6 +7,7 @@
 #include "lib/cmdline.h"
 #include "lib/compiler.h"
 #include "lib/string.h"
+#include "trace/trace.h"
 
 struct boot_options boot_options;
 
@@ -71,6 +72,12 @@ static bool apply_word(const struct cmdline_word *w)
 		memcpy(coredump_file, w->value, w->value_len);
 		coredump_file[w->value_len] = '\0';
 		coredump_path = coredump_file;
+	} else if (cmdline_word_is(w, "trace")) {
+		return trace_cmdline_categories(w->value, w->value_len);
+	} else if (cmdline_word_is(w, "tracefile")) {
+		return trace_cmdline_file(w->value, w->value_len);
+	} else if (cmdline_word_is(w, "tracebuf")) {
+		return trace_cmdline_buffer(w->value, w->value_len);
 	} else if (cmdline_word_is(w, "crash")) {
 		if (!w->value || w->value_len == 0 || w->value_len >= sizeof(crash_kind))
 			return false;

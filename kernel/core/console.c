@@ -7,6 +7,7 @@
 
 static const struct console_driver *console_drv;
 static struct spinlock console_lock = SPINLOCK_INIT("console");
+static int rx_pop(void);
 static bool console_panic_mode;
 
 /*
@@ -62,6 +63,8 @@ void console_write(const char *s, size_t len)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+void (*console_rx_notify)(void);
+
 void console_rx_push(char c)
 {
 	unsigned long flags = spin_lock_irqsave(&rx.lock);
@@ -71,11 +74,23 @@ void console_rx_push(char c)
 	if (rx.head - rx.tail < RX_RING_SIZE)
 		rx.buf[rx.head++ % RX_RING_SIZE] = c;
 	spin_unlock_irqrestore(&rx.lock, flags);
+	if (console_rx_notify)
+		console_rx_notify();
+}
+
+bool console_has_input(void)
+{
+	return READ_ONCE(rx.head) != READ_ONCE(rx.tail);
 }
 
 void console_rx_irq_enabled(bool on)
 {
 	rx.irq_driven = on;
+}
+
+int console_try_getc(void)
+{
+	return rx_pop();
 }
 
 static int rx_pop(void)

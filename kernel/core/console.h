@@ -31,3 +31,10 @@ void console_rx_push(char c);
 void console_rx_irq_enabled(bool on);
 
 void console_enter_panic_mode(void);
+
+/* Interrupt-driven input without blocking: a byte, or -1 if none. */
+int console_try_getc(void);
+bool console_has_input(void);
+/* Called (from the receive interrupt) after bytes arrive; tasks blocked
+ * in tty_read are woken through it. */
+extern void (*console_rx_notify)(void);

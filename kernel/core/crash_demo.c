@@ -87,7 +87,7 @@ static const struct crash_kind crash_kinds[] = {
 	{ "hang", crash_hang, CONFIG_TRAPS, "the timer (stage 1)" },
 	{ "hang-irqoff", crash_hang_irqs_masked, CONFIG_SMP, "a second CPU (stage 1, SMP>1)" },
 	{ "panic", crash_panic, true, "" },
-	{ "user", NULL, false, "user tasks (not in Loupe yet)" },
+	{ "user", NULL, CONFIG_TASKS, "user tasks (stage 3)" },
 };
 
 void crash_demo(const char *kind)
@@ -99,6 +99,12 @@ void crash_demo(const char *kind)
 			continue;
 		if (!k->available) {
 			pr_warn("crash=%s needs %s; not crashing", kind, k->needs);
+			return;
+		}
+		if (!k->fn) {
+			/* init sees crash=user in its arguments and runs a
+			 * program that faults; the kernel has nothing to do. */
+			pr_info("crash: init will run a faulting user program");
 			return;
 		}
 		k->fn();

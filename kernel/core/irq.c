@@ -5,6 +5,7 @@
 #include "core/spinlock.h"
 #include "drivers/gicv2.h"
 #include "lib/errno.h"
+#include "trace/trace.h"
 
 struct irq_desc irq_table[IRQ_MAX];
 static struct spinlock irq_table_lock = SPINLOCK_INIT("irq_table");
@@ -49,6 +50,7 @@ void irq_handle(void)
 		if (irq >= GIC_SPURIOUS)
 			break;
 		cpu->irqs++;
+		trace_irq_enter(irq);
 		fn = irq < IRQ_MAX ? __atomic_load_n(&irq_table[irq].handler, __ATOMIC_ACQUIRE)
 				   : NULL;
 		if (fn) {
@@ -59,6 +61,7 @@ void irq_handle(void)
 			gic_disable(irq);
 		}
 		gic_end(iar);
+		trace_irq_exit(irq);
 	}
 	cpu->irq_depth--;
 }

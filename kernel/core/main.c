@@ -13,6 +13,11 @@
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/printk.h"
+#include "core/sched.h"
+#include "core/task.h"
+#include "core/tty.h"
+#include "lib/cmdline.h"
+#include "lib/string.h"
 #include "core/selftest.h"
 #include "core/smp.h"
 #include "core/symbols.h"
@@ -93,6 +98,40 @@ static void interrupts_setup(void)
 	arch_irq_enable();
 }
 
+/*
+ * The first user task. Its arguments are "init" and the kernel command-line
+ * words, so init knows about selftest and crash=user.
+ */
+static void start_init(void)
+{
+	static char words[256];
+	static char *argv[24];
+	char *envp[] = { "PATH=/bin", "HOME=/" };
+	const char *cursor = platform.bootargs;
+	struct cmdline_word w;
+	struct task *init;
+	size_t used = 0;
+	int argc = 0, err;
+
+	argv[argc++] = "init";
+	while (cmdline_next(&cursor, &w) && argc < (int)ARRAY_SIZE(argv)) {
+		size_t len = w.key_len + (w.value ? w.value_len + 1 : 0);
+
+		if (used + len + 1 > sizeof(words))
+			break;
+		memcpy(words + used, w.key, len);
+		words[used + len] = '\0';
+		argv[argc++] = words + used;
+		used += len + 1;
+	}
+	init = task_spawn("init", argc, argv, (int)ARRAY_SIZE(envp), envp, NULL, &err);
+	if (!init)
+		panic("cannot start init from the initrd: error %d%s", err,
+		      platform.initrd_end ? "" : " (no initrd: QEMU needs -initrd)");
+	pr_info("init: started as task %d", init->tid);
+	sched_make_ready(init);
+}
+
 void kmain(paddr_t dtb_pa, paddr_t load_pa)
 {
 	kimage_phys_base = load_pa;
@@ -115,6 +154,10 @@ void kmain(paddr_t dtb_pa, paddr_t load_pa)
 		memory_setup(dtb_pa);
 	if (CONFIG_MMU)
 		vm_init();
+	if (CONFIG_TASKS) {
+		sched_init_cpu();
+		tty_init();
+	}
 	if (CONFIG_TRAPS) {
 		interrupts_setup();
 		smp_boot_secondaries();
@@ -127,5 +170,9 @@ void kmain(paddr_t dtb_pa, paddr_t load_pa)
 		crash_demo(boot_options.crash);
 	if (boot_options.selftest)
 		selftest_run_all();
+	if (CONFIG_TASKS) {
+		start_init();
+		sched_idle_loop();
+	}
 	monitor_run();
 }

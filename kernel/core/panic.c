@@ -9,7 +9,9 @@
 #include "arch/aarch64/semihost.h"
 #include "core/console.h"
 #include "core/power.h"
+#include "core/percpu.h"
 #include "core/printk.h"
+#include "core/task.h"
 #include "core/smp.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -29,6 +31,20 @@ static uint64_t crash_log_mark;
 
 struct trap_frame *crash_frame;
 static struct trap_frame captured_frame;
+
+/* Which CPU and which task: the first thing a reader needs to place the
+ * report. */
+void crash_print_context(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct task *t = cpu ? cpu->current : NULL;
+
+	if (t)
+		printk(LOG_EMERG, "  task %s (id %d) on CPU %u%s", t->name, t->tid, cpu->index,
+		       t->is_idle ? ", its idle task" : "");
+	else
+		printk(LOG_EMERG, "  no task on CPU %u (boot or monitor context)", arch_cpu_index());
+}
 
 void crash_enter(const char *summary, struct trap_frame *frame)
 {
@@ -105,6 +121,7 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	crash_enter(msg, &panic_frame);
 	printk(LOG_EMERG, "Kernel panic on CPU %u: %s", arch_cpu_index(), msg);
+	crash_print_context();
 	backtrace_print(arch_frame_address(), 0);
 	crash_finish();
 }

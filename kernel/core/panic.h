@@ -41,5 +41,7 @@ void crash_enter(const char *summary, struct trap_frame *frame);
  * panic() a frame captured at the call. Crash dumps and the GDB stub use
  * it; NULL until a crash. */
 extern struct trap_frame *crash_frame;
+/* Print "task NAME (id N) on CPU n" for the report being written. */
+void crash_print_context(void);
 /* End a crash report: power off or halt, as panic_action says. */
 __noreturn void crash_finish(void);

@@ -7,6 +7,7 @@
 #include "arch/aarch64/memory_map.h"
 
 struct trap_frame;
+struct task;
 
 /*
  * Per-CPU state. Each CPU finds its own through TPIDR_EL1, so reading it
@@ -24,6 +25,10 @@ struct percpu {
 	unsigned irq_depth; /* >0 while in an interrupt handler */
 	struct trap_frame *irq_frame; /* registers the current interrupt interrupted */
 	uint64_t progress_tick; /* ticks at the last watchdog_touch() (see watchdog.c) */
+	struct task *current;	/* the task this CPU runs (its idle task if none) */
+	struct task *idle_task;
+	struct task *switch_prev; /* the task this CPU just switched away from */
+	bool need_resched;	/* run the scheduler before returning to a task */
 };
 
 /* vectors.S reads emergency_sp at this offset. */

@@ -5,6 +5,8 @@
 
 extern const struct selftest __selftests_start[], __selftests_end[];
 
+unsigned selftest_kernel_failures;
+
 void selftest_run_all(void)
 {
 	unsigned passed = 0, failed = 0, skipped = 0;
@@ -27,5 +29,7 @@ void selftest_run_all(void)
 	pr_info("selftest: %u tests not in this stage", skipped);
 	/* The closing line tests and graders parse; keep its form. */
 	pr_info("selftest: %u passed, %u failed", passed, failed);
-	power_off(failed ? 1 : 0);
+	selftest_kernel_failures = failed;
+	if (!CONFIG_TASKS)
+		power_off(failed ? 1 : 0);
 }

@@ -37,6 +37,10 @@ struct selftest {
 		}                                                                         \
 	} while (0)
 
-/* Run every enabled test, print "selftest: N passed, M failed", and power
- * off with exit status 0 if M is 0, else 1. */
-__noreturn void selftest_run_all(void);
+/* Run every enabled test and print "selftest: N passed, M failed". Without
+ * user tasks it then powers off with exit status 0 if M is 0, else 1; with
+ * them it returns, and init runs the user-space tests and powers off. */
+void selftest_run_all(void);
+
+/* Failures of the kernel's own tests, for the final exit status. */
+extern unsigned selftest_kernel_failures;

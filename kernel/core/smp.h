@@ -7,6 +7,7 @@
 enum ipi_kind {
 	IPI_PING = 0, /* no action: used by self tests to check delivery */
 	IPI_STOP = 1, /* park this CPU for good (crash, power off) */
+	IPI_RESCHED = 2, /* a task became ready: run the scheduler */
 };
 
 void smp_boot_secondaries(void);

@@ -33,6 +33,7 @@ static void report_stuck_self(struct percpu *cpu, struct trap_frame *f)
 	symbol_format(f->pc, sym, sizeof(sym));
 	printk(LOG_EMERG, "*** CPU %u stuck: in the kernel for %llu s without scheduling or idling",
 	       cpu->index, (unsigned long long)((cpu->ticks - cpu->progress_tick) / TIMER_HZ));
+	crash_print_context();
 	printk(LOG_EMERG, "  interrupted at 0x%016llx %s", (unsigned long long)f->pc, sym);
 	trap_print_registers(f);
 	backtrace_print(f->x[29], f->pc);
@@ -72,7 +73,9 @@ void watchdog_tick(struct trap_frame *interrupted)
 {
 	struct percpu *cpu = this_cpu();
 
-	/* A tick that interrupted WFI (or EL0 later) is progress by itself. */
+	/* Running user code is progress: the kernel is not stuck. */
+	if (interrupted && (interrupted->pstate & 0xf) == 0)
+		watchdog_touch();
 	if (cpu->ticks - cpu->progress_tick > WATCHDOG_TICKS)
 		report_stuck_self(cpu, interrupted);
 	check_others(cpu);

@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mm/layout.h"
 
@@ -23,3 +24,8 @@ void *ioremap(paddr_t pa, size_t size);
 /* Translate a kernel virtual address with the MMU (AT S1E1R/W): the
  * physical address, or (paddr_t)-1 if the access would fault. */
 paddr_t vm_translate(const void *va, bool write);
+
+/* Map one page of RAM read/write into the kernel's upper half (task
+ * stacks), or remove it again, returning the frame (0 if none). */
+int vm_map_kernel_page(uint64_t va, paddr_t pa);
+paddr_t vm_unmap_kernel_page(uint64_t va);

@@ -25,6 +25,12 @@ def build_dir(lab=None):
     return os.path.join(ROOT, "build" if lab is None else "build/lab%d" % lab)
 
 
+def initrd_path(lab=None):
+    """The initrd a build made (stages with user tasks), or None."""
+    path = os.path.join(build_dir(lab), "initrd.cpio")
+    return path if os.path.exists(path) else None
+
+
 def build(lab=None):
     """Build the kernel of a stage (None: the whole system) once per session."""
     if lab in _built:
@@ -43,13 +49,20 @@ def free_port():
         return s.getsockname()[1]
 
 
-def qemu_argv(lab=None, smp=2, cmdline="", mem="512M", extra=(), gdbport=None):
+def qemu_argv(lab=None, smp=2, cmdline="", mem="512M", extra=(), gdbport=None,
+              initrd=True):
+    """QEMU's command line, as `make run` builds it. A build that made an
+    initrd (stage 3 on) gets it with -initrd, unless initrd is False; a
+    string is the path of another initrd to load instead."""
     image = os.path.join(build_dir(lab), "Image")
     port = gdbport or free_port()
+    if initrd is True:
+        initrd = initrd_path(lab)
     return [
         QEMU, "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp), "-m", mem,
         "-display", "none", "-semihosting-config", "enable=on,target=native",
         "-kernel", image, "-append", cmdline,
+        *(["-initrd", initrd] if initrd else []),
         "-serial", "stdio",
         "-serial", "tcp:127.0.0.1:%d,server=on,wait=off" % port,
         *extra,
@@ -59,9 +72,15 @@ def qemu_argv(lab=None, smp=2, cmdline="", mem="512M", extra=(), gdbport=None):
 def run(lab=None, smp=2, cmdline="", timeout=BOOT_TIMEOUT, **kw):
     """Boot to completion (the kernel powers off); return (exit status, console)."""
     build(lab)
-    proc = subprocess.run(qemu_argv(lab, smp, cmdline, **kw), stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          timeout=timeout)
+    try:
+        proc = subprocess.run(qemu_argv(lab, smp, cmdline, **kw), stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        # Show how far the boot got: a hang is only debuggable with its log.
+        out = (e.stdout or b"").decode(errors="replace").replace("\r\n", "\n")
+        raise AssertionError("QEMU still running after %d s; console so far:\n%s"
+                             % (timeout, out)) from None
     out = proc.stdout.decode(errors="replace").replace("\r\n", "\n")
     return proc.returncode, out
 

@@ -16,7 +16,7 @@ CRASHES = {
     "write-ro": (r"Data Abort \(current EL\): permission fault, level 3, write",
                  "crash_write_rodata"),
     "undef": (r"Unknown reason \(undefined instruction\)", "crash_undefined"),
-    "stack": (r"\*\*\* Kernel stack overflow on CPU 0\n.*ran into the guard page",
+    "stack": (r"\*\*\* Kernel stack overflow on CPU 0\n  task .*\n  sp .* ran into the guard page",
               "crash_recurse"),
     "panic": (r"Kernel panic on CPU 0: crash=panic requested on the command line",
               "crash_panic"),  # the report's frame #0 is panic()'s caller

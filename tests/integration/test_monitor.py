@@ -1,4 +1,9 @@
-"""The kernel monitor, as a user at the console sees it."""
+"""The kernel monitor, as a user at the console sees it.
+
+The monitor is the console of the stages without user space (0-2); from
+stage 3 on, init's command loop replaces it. These tests use stage 2
+unless they say otherwise.
+"""
 import re
 import subprocess
 
@@ -7,7 +12,11 @@ import pytest
 import loupe
 
 
+MONITOR_LAB = 2
+
+
 def boot_to_prompt(console, **kw):
+    kw.setdefault("lab", MONITOR_LAB)
     c = console(**kw)
     c.expect("Loupe kernel monitor")
     c.expect("loupe> ")
@@ -77,7 +86,8 @@ def test_make_run_with_piped_stdin():
     """`make run` works when standard input is not a terminal."""
     port = loupe.free_port()
     proc = subprocess.run(
-        ["make", "-s", "-C", loupe.ROOT, "run", "SMP=1", "GDBPORT=%d" % port],
+        ["make", "-s", "-C", loupe.ROOT, "run", "LAB=%d" % MONITOR_LAB, "SMP=1",
+         "GDBPORT=%d" % port],
         input=b"info\npoweroff\n", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         timeout=loupe.BOOT_TIMEOUT)
     out = proc.stdout.decode(errors="replace")
@@ -94,5 +104,5 @@ def test_make_run_selftest_sets_exit_status():
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         timeout=loupe.BOOT_TIMEOUT)
     out = proc.stdout.decode(errors="replace")
-    assert "selftest: 6 passed, 0 failed" in out
+    assert re.search(r"selftest: \d+ passed, 0 failed", out), out
     assert proc.returncode == 0, out

@@ -4,6 +4,7 @@
 #include "core/percpu.h"
 #include "core/printk.h"
 #include "core/symbols.h"
+#include "mm/kstack.h"
 
 extern char boot_stacks[];
 
@@ -21,7 +22,9 @@ static bool in_stack_array(const char *base, uint64_t addr, size_t len)
 
 bool kernel_stack_contains(uint64_t addr, size_t len)
 {
-	return in_stack_array(boot_stacks, addr, len) || in_stack_array((const char *)emergency_stacks, addr, len);
+	return in_stack_array(boot_stacks, addr, len) ||
+	       in_stack_array((const char *)emergency_stacks, addr, len) ||
+	       (CONFIG_TASKS && kstack_contains(addr, len));
 }
 
 size_t backtrace_collect(uint64_t fp, uint64_t *pcs, size_t max)

@@ -6,6 +6,7 @@
  *
  *   0xffff000000000000  linear map: every RAM address pa at LINEAR_BASE + pa
  *   0xffff800000000000  I/O window: device registers mapped by ioremap()
+ *   0xffff900000000000  task kernel stacks, each in a slot with a guard
  *   0xffffffff80000000  the kernel image (text, rodata, data, bss, stacks)
  *
  * QEMU loads the Image at a 2 MiB-aligned RAM address plus the Image header's
@@ -16,6 +17,8 @@
 #define IO_BASE 0xffff800000000000
 #define IO_SIZE 0x0000000040000000
 #define KERNEL_VBASE 0xffffffff80000000
+#define KSTACK_AREA_BASE 0xffff900000000000
+#define KSTACK_AREA_SLOTS 1024
 
 #define VIRT_RAM_BASE 0x40000000
 #define KERNEL_PHYS_LOAD (VIRT_RAM_BASE + 0x200000)
@@ -38,4 +41,10 @@
 #define KSTACK_SIZE (1 << KSTACK_SHIFT)
 #define GUARD_SIZE KSTACK_SIZE
 #define STACK_SLOT_SIZE (2 * KSTACK_SIZE)
+
+/* User space: TTBR0 addresses below USER_TOP. */
+#define USER_TOP 0x0000800000000000
+#define USER_STACK_TOP 0x00007ffffffff000
+#define USER_STACK_SIZE (8ul << 20)
+#define USER_MMAP_TOP (USER_STACK_TOP - USER_STACK_SIZE - 0x10000000)
 

@@ -12,6 +12,8 @@
  */
 #include "arch/aarch64/mmu.h"
 
+#include "arch/aarch64/pagetable.h"
+
 #include "arch/aarch64/memory_map.h"
 #include "core/panic.h"
 #include "core/printk.h"
@@ -35,65 +37,6 @@ static uint64_t io_window_l2[IO_WINDOW_GIBS][PT_ENTRIES] __aligned(4096);
 
 /* The kernel's level-0 table; a debugger walks it as kernel_root. */
 uint64_t *kernel_root;
-
-static uint64_t *table_alloc(void)
-{
-	paddr_t pa;
-
-	if (frame_alloc_zeroed(&pa) < 0)
-		return NULL;
-	return phys_to_virt(pa);
-}
-
-/* The next-level table under *entry, creating it if asked. */
-static uint64_t *next_table(uint64_t *entry, bool create)
-{
-	uint64_t *table;
-
-	if (*entry & PTE_VALID) {
-		if (!(*entry & PTE_TABLE))
-			return NULL; /* a block is in the way */
-		return phys_to_virt(*entry & PTE_ADDR_MASK);
-	}
-	if (!create || !(table = table_alloc()))
-		return NULL;
-	*entry = virt_to_phys(table) | PTE_TABLE | PTE_VALID;
-	return table;
-}
-
-/*
- * Map [va, va+size) to [pa, pa+size) with the given leaf attributes.
- * Uses 2 MiB blocks when both addresses are aligned and blocks are allowed.
- * Returns -ENOMEM if a table could not be allocated, -EEXIST if a block
- * already covers part of the range.
- */
-static int pt_map(uint64_t *root, uint64_t va, paddr_t pa, uint64_t size, uint64_t attrs,
-		  bool blocks)
-{
-	uint64_t end = va + size;
-
-	while (va < end) {
-		uint64_t *l1 = next_table(&root[PT_INDEX(va, 0)], true);
-		uint64_t *l2 = l1 ? next_table(&l1[PT_INDEX(va, 1)], true) : NULL;
-		uint64_t *l3;
-
-		if (!l2)
-			return l1 ? -EEXIST : -ENOMEM;
-		if (blocks && IS_ALIGNED(va | pa, L2_BLOCK_SIZE) && end - va >= L2_BLOCK_SIZE) {
-			l2[PT_INDEX(va, 2)] = pa | attrs; /* bit 1 clear: a block */
-			va += L2_BLOCK_SIZE;
-			pa += L2_BLOCK_SIZE;
-			continue;
-		}
-		l3 = next_table(&l2[PT_INDEX(va, 2)], true);
-		if (!l3)
-			return -ENOMEM;
-		l3[PT_INDEX(va, 3)] = pa | attrs | PTE_PAGE;
-		va += PAGE_SIZE;
-		pa += PAGE_SIZE;
-	}
-	return 0;
-}
 
 static void map_image_range(const char *start, const char *end, uint64_t attrs)
 {
@@ -133,7 +76,7 @@ void vm_init(void)
 {
 	if (!CONFIG_MMU)
 		return;
-	kernel_root = table_alloc();
+	kernel_root = pt_alloc_table();
 	if (!kernel_root)
 		panic("vm_init: no memory for the kernel page tables");
 	for (unsigned i = 0; i < platform.nmem; i++) {
@@ -189,4 +132,24 @@ paddr_t vm_translate(const void *va, bool write)
 	if (par & 1) /* PAR_EL1.F: the translation faulted */
 		return (paddr_t)-1;
 	return (par & PTE_ADDR_MASK) | ((uint64_t)va & (PAGE_SIZE - 1));
+}
+
+int vm_map_kernel_page(uint64_t va, paddr_t pa)
+{
+	return pt_map(kernel_root, va, pa, PAGE_SIZE, PTE_KERNEL_RW, false);
+}
+
+paddr_t vm_unmap_kernel_page(uint64_t va)
+{
+	uint64_t *pte = pt_leaf(kernel_root, va, false);
+	paddr_t pa;
+
+	if (!pte || !(*pte & PTE_VALID))
+		return 0;
+	pa = *pte & PTE_ADDR_MASK;
+	*pte = 0;
+	/* tlbi vaale1is: drop this kernel page (any ASID) on every CPU. */
+	__asm__ volatile("dsb ishst\n\ttlbi vaale1is, %0\n\tdsb ish\n\tisb"
+			 ::"r"((va >> 12) & 0xfffffffffffull) : "memory");
+	return pa;
 }

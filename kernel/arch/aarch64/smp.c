@@ -7,6 +7,7 @@
 #include "core/percpu.h"
 #include "core/power.h"
 #include "core/printk.h"
+#include "core/sched.h"
 #include "core/timer.h"
 #include "core/watchdog.h"
 #include "drivers/gicv2.h"
@@ -24,6 +25,8 @@ static void ipi_handler(unsigned irq, void *arg)
 {
 	(void)arg;
 	this_cpu()->ipis++;
+	if (irq == IPI_RESCHED)
+		this_cpu()->need_resched = true;
 	if (irq == IPI_STOP) {
 		__atomic_store_n(&this_cpu()->online, false, __ATOMIC_RELEASE);
 		__atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_ACQ_REL);
@@ -73,6 +76,7 @@ static void ipi_enable_this_cpu(void)
 {
 	irq_enable_on_this_cpu(IPI_PING);
 	irq_enable_on_this_cpu(IPI_STOP);
+	irq_enable_on_this_cpu(IPI_RESCHED);
 }
 
 void smp_secondary_main(unsigned cpu)
@@ -82,7 +86,11 @@ void smp_secondary_main(unsigned cpu)
 	gic_init_cpu();
 	ipi_enable_this_cpu();
 	timer_start_this_cpu();
+	if (CONFIG_TASKS)
+		sched_init_cpu();
 	__atomic_store_n(&percpu[cpu].online, true, __ATOMIC_RELEASE);
+	if (CONFIG_TASKS)
+		sched_idle_loop();
 	arch_irq_enable();
 	for (;;) {
 		watchdog_touch();
@@ -96,6 +104,7 @@ void smp_boot_secondaries(void)
 
 	irq_register(IPI_PING, ipi_handler, NULL, "ipi-ping");
 	irq_register(IPI_STOP, ipi_handler, NULL, "ipi-stop");
+	irq_register(IPI_RESCHED, ipi_handler, NULL, "ipi-resched");
 	ipi_enable_this_cpu();
 	ipis_ready = true;
 	if (!CONFIG_SMP)

@@ -6,6 +6,7 @@
 #include "core/irq.h"
 #include "core/panic.h"
 #include "core/percpu.h"
+#include "core/sched.h"
 #include "core/watchdog.h"
 
 /* CNTV_CTL_EL0: ENABLE (bit 0); IMASK (bit 1) left clear so it interrupts. */
@@ -34,6 +35,8 @@ static void timer_tick(unsigned irq, void *arg)
 	this_cpu()->ticks++;
 	timer_arm_next();
 	watchdog_tick(this_cpu()->irq_frame);
+	if (CONFIG_TASKS)
+		sched_tick();
 }
 
 void timer_start_this_cpu(void)

@@ -8,7 +8,9 @@
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/printk.h"
+#include "core/sched.h"
 #include "core/symbols.h"
+#include "core/user_trap.h"
 #include "lib/compiler.h"
 #include "lib/format.h"
 
@@ -60,6 +62,7 @@ void trap_report_fatal(struct trap_frame *f, unsigned slot)
 	printk(LOG_EMERG, "*** Unexpected exception on CPU %u: %s from %s", arch_cpu_index(),
 	       slot_kind[slot % 4], slot_origin[slot / 4]);
 	printk(LOG_EMERG, "  %s", what);
+	crash_print_context();
 	symbol_format(f->pc, sym, sizeof(sym));
 	printk(LOG_EMERG, "  ESR  0x%08llx  FAR 0x%016llx", (unsigned long long)f->esr,
 	       (unsigned long long)f->far);
@@ -82,6 +85,7 @@ void trap_stack_overflow(struct trap_frame *f)
 
 	crash_enter("kernel stack overflow", f);
 	printk(LOG_EMERG, "*** Kernel stack overflow on CPU %u", arch_cpu_index());
+	crash_print_context();
 	printk(LOG_EMERG, "  sp 0x%016llx ran into the guard page below the stack 0x%016llx-0x%016llx",
 	       (unsigned long long)sp, (unsigned long long)(stack_top - KSTACK_SIZE),
 	       (unsigned long long)stack_top);
@@ -96,15 +100,16 @@ void trap_stack_overflow(struct trap_frame *f)
 
 void trap_el1_sync(struct trap_frame *f, unsigned slot)
 {
-	if (esr_is_abort(f->esr) && extable_fixup(f))
+	if (esr_is_abort(f->esr) && (user_fault_from_kernel(f) || extable_fixup(f)))
 		return;
 	trap_report_fatal(f, slot);
 }
 
 void trap_el0_sync(struct trap_frame *f, unsigned slot)
 {
-	/* No user tasks yet: anything from EL0 is unexpected. */
-	trap_report_fatal(f, slot);
+	if (!CONFIG_TASKS)
+		trap_report_fatal(f, slot); /* no user tasks in this stage */
+	user_trap_sync(f);
 }
 
 void trap_irq(struct trap_frame *f, unsigned slot)
@@ -118,6 +123,14 @@ void trap_irq(struct trap_frame *f, unsigned slot)
 	cpu->irq_frame = f;
 	irq_handle();
 	cpu->irq_frame = outer;
+	/* Preempt only user code and idle loops: kernel code is never
+	 * preempted, which keeps its locking simple (docs/scheduler.md). */
+	if (CONFIG_TASKS && cpu->current) {
+		if (slot >= 8)
+			sched_return_to_user();
+		else if (cpu->current->is_idle && cpu->need_resched)
+			schedule();
+	}
 }
 
 void trap_unexpected(struct trap_frame *f, unsigned slot)

@@ -143,6 +143,16 @@ exception_vectors:
 
 	.text
 /*
+ * A new user task starts here on its first switch-in (context.h): the top
+ * of its kernel stack holds a trap frame describing its first user
+ * instruction, as if it had just taken an exception from EL0.
+ */
+	.global task_first_entry
+task_first_entry:
+	bl	sched_start_new_task
+	restore_frame 0
+
+/*
  * The stack ran into its guard page. Nothing can be pushed there, so move
  * to this CPU's emergency stack (percpu.emergency_sp via TPIDR_EL1),
  * keeping every register for the report. TPIDRRO_EL0 serves as scratch:

@@ -1,0 +1,399 @@
+#include "core/sched.h"
+
+#include "arch/arch.h"
+#include "arch/aarch64/addrspace.h"
+#include "core/percpu.h"
+#include "core/printk.h"
+#include "core/smp.h"
+#include "core/spinlock.h"
+#include "core/timer.h"
+#include "core/watchdog.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/kstack.h"
+#include "mm/heap.h"
+#include "mm/uvm.h"
+
+#define NPRIO (LOUPE_PRIO_MAX + 1)
+
+static struct spinlock sched_lock = SPINLOCK_INIT("sched");
+/* [sched] READY tasks, one FIFO per priority; bit p of runq_mask is set
+ * when runq[p] is not empty, so the highest is found with one clz. */
+static struct list_node runq[NPRIO];
+static uint32_t runq_mask;
+/* [sched] SLEEPING tasks, unordered: there are few. */
+static struct list_node sleepers = LIST_INIT(sleepers);
+/* [sched] BLOCKED tasks with a deadline (IPC timeouts), on timeout_link. */
+static struct list_node timeouts = LIST_INIT(timeouts);
+struct list_node all_tasks = LIST_INIT(all_tasks);
+
+static struct task idle_tasks[MAX_CPUS];
+
+unsigned long sched_lock_irqsave(void)
+{
+	return spin_lock_irqsave(&sched_lock);
+}
+
+void sched_unlock_irqrestore(unsigned long flags)
+{
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
+
+void waitq_init(struct waitq *wq)
+{
+	list_init(&wq->waiters);
+}
+
+static void runq_push(struct task *t)
+{
+	list_push_back(&runq[t->priority], &t->sched_link);
+	runq_mask |= 1u << t->priority;
+}
+
+static struct task *runq_pop(void)
+{
+	struct list_node *n;
+	int prio;
+
+	if (!runq_mask)
+		return NULL;
+	prio = 31 - __builtin_clz(runq_mask);
+	n = runq[prio].next;
+	list_remove(n);
+	if (list_empty(&runq[prio]))
+		runq_mask &= ~(1u << prio);
+	return list_entry(n, struct task, sched_link);
+}
+
+/* A CPU to run a newly ready task: an idle one, else none. */
+static void kick_idle_cpu(void)
+{
+	for (unsigned i = 0; i < MAX_CPUS; i++) {
+		struct task *cur = percpu[i].current;
+
+		if (percpu[i].online && cur && cur->is_idle && i != arch_cpu_index()) {
+			percpu[i].need_resched = true;
+			smp_send_ipi(i, IPI_RESCHED);
+			return;
+		}
+	}
+}
+
+/* [sched held] Take t off whatever it waits on and queue it; kick: also
+ * wake an idle CPU for it (not when the caller hands its CPU over). */
+static void enqueue_ready(struct task *t, bool kick)
+{
+	struct task *cur = current_task();
+
+	if (list_linked(&t->sched_link))
+		list_remove(&t->sched_link);
+	if (list_linked(&t->timeout_link))
+		list_remove(&t->timeout_link);
+	t->state = LOUPE_TASK_READY;
+	t->wait_reason = NULL;
+	runq_push(t);
+	if (cur && (cur->is_idle || t->priority > cur->priority))
+		this_cpu()->need_resched = true;
+	if (kick)
+		kick_idle_cpu();
+}
+
+static void make_ready_locked(struct task *t)
+{
+	enqueue_ready(t, true);
+}
+
+void sched_wake_locked(struct task *t)
+{
+	make_ready_locked(t);
+}
+
+void sched_make_ready(struct task *t)
+{
+	unsigned long flags = sched_lock_irqsave();
+
+	make_ready_locked(t);
+	sched_unlock_irqrestore(flags);
+}
+
+/* [sched held] */
+static void wake_all_locked(struct waitq *wq)
+{
+	while (!list_empty(&wq->waiters))
+		make_ready_locked(list_entry(wq->waiters.next, struct task, sched_link));
+}
+
+/* The FP/SIMD registers and thread pointer belong to the user task running
+ * on the CPU; the kernel never uses them, so they move only here. */
+static void switch_user_state(struct task *prev, struct task *next)
+{
+	if (prev->vm) {
+		fpsimd_save(&prev->fp);
+		__asm__ volatile("mrs %0, tpidr_el0" : "=r"(prev->tpidr_el0));
+	}
+	if (next->vm) {
+		fpsimd_restore(&next->fp);
+		__asm__ volatile("msr tpidr_el0, %0" ::"r"(next->tpidr_el0));
+		uvm_activate(next->vm);
+	} else {
+		addrspace_deactivate();
+	}
+}
+
+static void finish_switch(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct task *prev = cpu->switch_prev;
+
+	cpu->switch_prev = NULL;
+	if (!prev)
+		return;
+	prev->on_cpu = false;
+	/* A task that just exited can be reaped only now that nobody runs on
+	 * its stack any more: tell its parent. */
+	if (prev->state == LOUPE_TASK_ZOMBIE && prev->parent)
+		wake_all_locked(&prev->parent->child_exit);
+}
+
+/* [sched held] Remove t from its run queue (it is READY). */
+static void runq_take(struct task *t)
+{
+	list_remove(&t->sched_link);
+	if (list_empty(&runq[t->priority]))
+		runq_mask &= ~(1u << t->priority);
+}
+
+/* [sched held] Switch to `want` if given and READY, else to the best. */
+static void switch_locked(struct task *want)
+{
+	struct percpu *cpu = this_cpu();
+	struct task *prev = cpu->current, *next;
+
+	if (prev->state == LOUPE_TASK_RUNNING && !prev->is_idle)
+		make_ready_locked(prev);
+	if (want && want->state == LOUPE_TASK_READY) {
+		runq_take(want);
+		next = want;
+	} else {
+		next = runq_pop();
+	}
+	if (!next)
+		next = cpu->idle_task;
+	cpu->need_resched = false;
+	if (next == prev) {
+		prev->state = LOUPE_TASK_RUNNING;
+		return;
+	}
+	next->state = LOUPE_TASK_RUNNING;
+	next->cpu = (int)cpu->index;
+	next->on_cpu = true;
+	next->time_slice = SCHED_SLICE_TICKS;
+	switch_user_state(prev, next);
+	cpu->current = next;
+	cpu->switch_prev = prev;
+	watchdog_touch();
+	context_switch(&prev->ctx, &next->ctx);
+	/* Running as prev again, perhaps on another CPU. */
+	finish_switch();
+}
+
+void schedule_locked(void)
+{
+	switch_locked(NULL);
+}
+
+void schedule(void)
+{
+	unsigned long flags = sched_lock_irqsave();
+
+	schedule_locked();
+	sched_unlock_irqrestore(flags);
+}
+
+void sched_yield(void)
+{
+	schedule();
+}
+
+/* A new task's first run (vectors.S task_first_entry): complete the switch
+ * that brought us here and drop the lock the previous task took. Interrupts
+ * stay masked until the eret to user space. */
+void sched_start_new_task(void)
+{
+	finish_switch();
+	spin_unlock(&sched_lock);
+	sched_return_to_user();
+}
+
+void sched_return_to_user(void)
+{
+	struct task *t = current_task();
+
+	if (__atomic_load_n(&t->kill_pending, __ATOMIC_ACQUIRE))
+		task_exit(WSTATUS_SIGNALED(SIGKILL));
+	if (this_cpu()->need_resched)
+		schedule();
+}
+
+int waitq_wait(struct waitq *wq, bool (*cond)(void *arg), void *arg, const char *reason)
+{
+	struct task *t = current_task();
+	unsigned long flags = sched_lock_irqsave();
+	int err = 0;
+
+	while (!cond(arg)) {
+		if (t->kill_pending) {
+			err = -EINTR;
+			break;
+		}
+		t->state = LOUPE_TASK_BLOCKED;
+		t->wait_reason = reason;
+		list_push_back(&wq->waiters, &t->sched_link);
+		schedule_locked();
+	}
+	sched_unlock_irqrestore(flags);
+	return err;
+}
+
+void waitq_wake_all(struct waitq *wq)
+{
+	unsigned long flags = sched_lock_irqsave();
+
+	wake_all_locked(wq);
+	sched_unlock_irqrestore(flags);
+}
+
+void sched_kick_locked(void)
+{
+	if (runq_mask)
+		kick_idle_cpu();
+}
+
+void sched_wake_nokick_locked(struct task *t)
+{
+	enqueue_ready(t, false);
+}
+
+void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_out)
+{
+	sched_block_handoff_locked(reason, deadline_ns, timed_out, NULL);
+}
+
+void sched_block_handoff_locked(const char *reason, uint64_t deadline_ns, bool *timed_out,
+				struct task *next)
+{
+	struct task *t = current_task();
+
+	t->state = LOUPE_TASK_BLOCKED;
+	t->wait_reason = reason;
+	if (deadline_ns) {
+		t->wake_at_ns = deadline_ns;
+		t->timed_out = timed_out;
+		list_push_back(&timeouts, &t->timeout_link);
+	}
+	switch_locked(next);
+}
+
+int sched_sleep_until(uint64_t deadline_ns)
+{
+	struct task *t = current_task();
+	unsigned long flags = sched_lock_irqsave();
+	int err = 0;
+
+	while (timer_now_ns() < deadline_ns) {
+		if (t->kill_pending) {
+			err = -EINTR;
+			break;
+		}
+		t->state = LOUPE_TASK_SLEEPING;
+		t->wait_reason = "sleep";
+		t->wake_at_ns = deadline_ns;
+		list_push_back(&sleepers, &t->sched_link);
+		schedule_locked();
+	}
+	sched_unlock_irqrestore(flags);
+	return err;
+}
+
+void sched_tick(void)
+{
+	struct task *cur = current_task();
+	uint64_t now = timer_now_ns();
+	struct list_node *pos, *tmp;
+	unsigned long flags;
+
+	if (!cur)
+		return; /* the scheduler is not running on this CPU yet */
+	/* Every CPU ticks 100 times a second: take the shared lock only when
+	 * there may be work. The lists are read without the lock; a task
+	 * added just after this check is seen one tick later. */
+	if (!cur->is_idle && cur->time_slice > 0)
+		cur->time_slice--;
+	if (list_empty(&sleepers) && list_empty(&timeouts) &&
+	    (cur->is_idle || cur->time_slice > 0 || !READ_ONCE(runq_mask)))
+		return;
+	flags = sched_lock_irqsave();
+	list_for_each_safe(pos, tmp, &sleepers) {
+		struct task *t = list_entry(pos, struct task, sched_link);
+
+		if (t->wake_at_ns <= now)
+			make_ready_locked(t);
+	}
+	list_for_each_safe(pos, tmp, &timeouts) {
+		struct task *t = list_entry(pos, struct task, timeout_link);
+
+		if (t->wake_at_ns <= now) {
+			*t->timed_out = true;
+			make_ready_locked(t);
+		}
+	}
+	if (!cur->is_idle && cur->time_slice <= 0 && runq_mask &&
+	    31 - __builtin_clz(runq_mask) >= cur->priority)
+		this_cpu()->need_resched = true;
+	sched_unlock_irqrestore(flags);
+}
+
+void sched_init_cpu(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct task *idle = &idle_tasks[cpu->index];
+	unsigned long flags;
+
+	if (cpu->index == 0)
+		for (int p = 0; p < NPRIO; p++)
+			list_init(&runq[p]);
+	memset(idle, 0, sizeof(*idle));
+	idle->tid = LOUPE_IDLE_TID_BASE + (int)cpu->index;
+	strlcpy(idle->name, "idle/", sizeof(idle->name));
+	idle->name[5] = (char)('0' + cpu->index);
+	idle->is_idle = true;
+	idle->state = LOUPE_TASK_RUNNING;
+	idle->priority = LOUPE_PRIO_MIN;
+	idle->cpu = (int)cpu->index;
+	idle->on_cpu = true;
+	list_init(&idle->sched_link);
+	list_init(&idle->timeout_link);
+	waitq_init(&idle->child_exit);
+	flags = sched_lock_irqsave();
+	list_push_back(&all_tasks, &idle->all_link);
+	sched_unlock_irqrestore(flags);
+	cpu->idle_task = idle;
+	cpu->current = idle;
+	addrspace_deactivate();
+}
+
+void sched_idle_loop(void)
+{
+	arch_irq_enable();
+	for (;;) {
+		if (this_cpu()->need_resched)
+			schedule();
+		watchdog_touch();
+		/* Check and sleep with IRQs masked, so a wake-up between the
+		 * check and WFI still ends the WFI. */
+		arch_irq_disable();
+		if (!this_cpu()->need_resched)
+			arch_wait_for_interrupt();
+		arch_irq_enable();
+	}
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/task.h"
+
+/*
+ * The scheduler: preemptive, priority-based, round-robin within a
+ * priority, one global run queue shared by every CPU (docs/scheduler.md).
+ *
+ * Locking: one spinlock, sched_lock, guards every task's scheduling state,
+ * the run queues, the sleepers, every wait queue and the task list. It is
+ * taken with interrupts masked and held across the context switch; the
+ * task switched to releases it.
+ */
+#define SCHED_SLICE_TICKS 5 /* 50 ms at 100 Hz before a same-priority turn */
+
+void sched_init_cpu(void);	      /* make this CPU's boot context its idle task */
+__attribute__((noreturn)) void sched_idle_loop(void);
+void schedule(void);		      /* give up the CPU; return when picked again */
+void sched_yield(void);
+void sched_make_ready(struct task *t); /* CREATED/blocked -> READY */
+/* Sleep until timer_now_ns() >= deadline; -EINTR if killed first. */
+int sched_sleep_until(uint64_t deadline_ns);
+/* From the timer tick on every CPU. */
+void sched_tick(void);
+/* Before returning to user space: honour kill requests and preemption. */
+void sched_return_to_user(void);
+
+/* Block on wq until cond(arg) is true (checked with sched_lock held, so a
+ * wake-up cannot be missed). 0, or -EINTR if the task is being killed. */
+int waitq_wait(struct waitq *wq, bool (*cond)(void *arg), void *arg, const char *reason);
+void waitq_wake_all(struct waitq *wq);
+void waitq_init(struct waitq *wq);
+
+/* [sched held] make_ready for callers that already hold the lock (IPC). */
+void sched_wake_locked(struct task *t);
+/* [sched held] Block the current task until woken, or until deadline_ns
+ * (0: no deadline), when *timed_out becomes true. */
+void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_out);
+/* [sched held] The same, switching straight to `next` (READY) on this CPU:
+ * IPC hands the CPU from caller to receiver and back without a trip
+ * through another CPU, as L4 kernels do. */
+void sched_block_handoff_locked(const char *reason, uint64_t deadline_ns, bool *timed_out,
+				struct task *next);
+/* [sched held] make_ready without waking an idle CPU: for a waker that
+ * is about to hand its own CPU to t. */
+void sched_wake_nokick_locked(struct task *t);
+/* [sched held] Wake an idle CPU if tasks are waiting for one. */
+void sched_kick_locked(void);
+
+/* The scheduler lock, for task.c's lifecycle changes. */
+unsigned long sched_lock_irqsave(void);
+void sched_unlock_irqrestore(unsigned long flags);
+/* Switch away with sched_lock held (the next task releases it). */
+void schedule_locked(void);

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <stdbool.h>
+
+#include "arch/aarch64/trap_frame.h"
+
+/*
+ * Exceptions from user space: system calls, page faults a region allows
+ * (mapped on demand), and faults that end the program with a one-screen
+ * report. The kernel and every other task go on.
+ */
+void user_trap_sync(struct trap_frame *f);
+
+/* A kernel access to a user address faulted (in copy_from_user and
+ * friends): map the page if the task's regions allow it. */
+bool user_fault_from_kernel(struct trap_frame *f);

@@ -1,0 +1,4 @@
+KERNEL_SRCS += \
+	kernel/ipc/cap.c \
+	kernel/ipc/ipc.c \
+	kernel/ipc/syscall_ipc.c

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/list.h"
+#include "loupe/ipc.h"
+
+/*
+ * Kernel objects and the capabilities that name them.
+ *
+ * Locking: capability tables, objects and every IPC queue are guarded by
+ * the scheduler lock (core/sched.h). IPC is mostly about blocking and
+ * waking tasks, so one lock for both keeps each IPC step atomic with the
+ * scheduling decision it causes.
+ */
+struct task;
+
+struct kobject {
+	enum loupe_obj_type type;
+	unsigned refs; /* [sched] capabilities naming it */
+	unsigned control_refs; /* [sched] of those, the ones with the control right */
+	bool dead;     /* [sched] destroyed: every use fails with -EPIPE */
+};
+
+struct endpoint {
+	struct kobject obj;
+	struct list_node senders;   /* [sched] callers waiting for a receiver */
+	struct list_node receivers; /* [sched] receivers waiting for a caller */
+};
+
+struct notification {
+	struct kobject obj;
+	uint64_t word;		  /* [sched] bits signalled, not yet taken */
+	struct list_node waiters; /* [sched] */
+};
+
+struct task_object {
+	struct kobject obj;
+	struct task *task; /* [sched] NULL once the task is gone */
+};
+
+struct cap {
+	struct kobject *obj; /* NULL: empty slot */
+	uint32_t rights;
+	uint64_t badge;
+};
+
+/* [sched held] The capability in t's slot if it names an object of `type`
+ * (LOUPE_OBJ_NONE: any) with all of `rights`; else NULL and *err. */
+struct cap *cap_lookup(struct task *t, uint64_t slot, enum loupe_obj_type type, uint32_t rights,
+		       int *err);
+/* [sched held] Put obj with rights/badge into an empty slot of t; takes a
+ * reference. -EBUSY if the slot is taken, -EINVAL if out of range. */
+int cap_install(struct task *t, uint64_t slot, struct kobject *obj, uint32_t rights,
+		uint64_t badge);
+/* [sched held] The first empty slot of t, or -ENOSPC. */
+int cap_free_slot(struct task *t);
+/* [sched held] Empty a slot, dropping its reference. When the last
+ * capability with the control right goes, the object is destroyed: its
+ * owners are gone, so whoever waits on it is told (-EPIPE). */
+void cap_clear(struct cap *c);
+/* [sched held] All of a dying task's capabilities. */
+void cap_release_all(struct task *t);
+
+/* Make a new endpoint or notification (unlocked: allocates memory). */
+struct kobject *endpoint_new(void);
+struct kobject *notification_new(void);
+/* The object for task t, created on first use (sched held). */
+struct kobject *task_object_of(struct task *t);

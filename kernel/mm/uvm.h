@@ -1,0 +1,67 @@
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/spinlock.h"
+#include "lib/list.h"
+
+/*
+ * A user address space: its translation tables and ASID, and the list of
+ * regions the program may touch. Pages of a region are mapped when first
+ * touched (uvm_fault) or written by the kernel (uvm_write); touching an
+ * address outside every region, or against a region's protection, is a
+ * fault that kills the program.
+ *
+ * Protection bits are ELF's: UVM_R 4, UVM_W 2, UVM_X 1.
+ */
+#define UVM_X 1
+#define UVM_W 2
+#define UVM_R 4
+
+/* How far brk may move from its start. */
+#define UVM_HEAP_MAX (1ul << 30)
+
+struct uvm_region {
+	uint64_t start, end; /* page aligned, end exclusive */
+	unsigned prot;
+	const char *kind; /* "text", "data", "heap", "stack", "mmap" */
+	struct list_node link; /* in uvm.regions, sorted by start */
+};
+
+struct uvm {
+	struct spinlock lock; /* guards regions and the tables */
+	uint64_t *root;
+	int asid;
+	struct list_node regions;
+	uint64_t brk_base, brk; /* the heap is [brk_base, brk) */
+	struct uvm_region *heap; /* NULL while the heap is empty */
+	size_t pages;		 /* user pages mapped now */
+};
+
+struct uvm *uvm_create(void);
+void uvm_destroy(struct uvm *vm);
+void uvm_activate(struct uvm *vm);
+
+/* Add [start, end) (page aligned, not overlapping another region). */
+int uvm_add_region(struct uvm *vm, uint64_t start, uint64_t end, unsigned prot,
+		   const char *kind);
+
+/* A user access at addr faulted: map the page if the region allows the
+ * access. 0 if the access may be retried, -EFAULT or -ENOMEM if not. */
+int uvm_fault(struct uvm *vm, uint64_t addr, bool write, bool exec);
+
+/* Copy len bytes into vm at va through the linear map, mapping pages as
+ * needed; works when vm is not the active address space (exec). */
+int uvm_write(struct uvm *vm, uint64_t va, const void *src, size_t len);
+
+/* brk(2): move the heap's end; returns the (new or unchanged) end. */
+uint64_t uvm_brk(struct uvm *vm, uint64_t new_brk);
+/* Anonymous mmap of len bytes with prot; the address or -ENOMEM/-EINVAL. */
+long uvm_mmap(struct uvm *vm, uint64_t len, unsigned prot);
+/* munmap(2): 0 or -EINVAL. */
+int uvm_munmap(struct uvm *vm, uint64_t addr, uint64_t len);
+
+/* The region containing addr, or NULL (lock held by the caller). */
+struct uvm_region *uvm_find(struct uvm *vm, uint64_t addr);

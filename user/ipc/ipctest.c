@@ -1,0 +1,429 @@
+/*
+ * ipctest: the IPC and capability checks of issue 6, run by init's self
+ * test. The same program plays every role: without arguments it is the
+ * driver, which spawns copies of itself ("ipctest ROLE ...") and hands
+ * them capabilities before starting them.
+ *
+ * Prints "ipctest: NAME ok|FAILED" per check and ends with
+ * "ipctest: N passed, M failed"; the exit status is M.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "ipc.h"
+#include "loupe.h"
+
+#define LABEL_QUIT 99
+#define NEVER LOUPE_TIMEOUT_NEVER
+
+static int failures, passes;
+
+#define CHECK(cond, ...)                                                  \
+	do {                                                              \
+		if (!(cond)) {                                            \
+			printf("ipctest:   %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__);                              \
+			printf("\n");                                     \
+			return -1;                                        \
+		}                                                         \
+	} while (0)
+
+static void report(const char *name, int result)
+{
+	printf("ipctest: %-24s %s\n", name, result == 0 ? "ok" : "FAILED");
+	if (result == 0)
+		passes++;
+	else
+		failures++;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec d = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&d, NULL);
+}
+
+/* A capability the driver hands a child before it starts. */
+struct grant {
+	int src, dst;
+	uint32_t rights;
+};
+
+/* Spawn "ipctest ROLE [arg]" with capabilities; returns its id or -errno. */
+static int spawn_role(const char *role, const char *arg, const struct grant *g, int ng)
+{
+	char *argv[] = { "ipctest", (char *)role, (char *)arg, NULL };
+	int tid = loupe_spawn("ipctest", argv, NULL), err = 0;
+
+	if (tid < 0)
+		return tid;
+	if (task_cap(tid, 63) == 0) {
+		for (int i = 0; i < ng && !err; i++)
+			err = cap_give(63, g[i].src, g[i].dst, g[i].rights);
+		cap_delete(63);
+	}
+	if (err || loupe_start(tid) < 0) {
+		loupe_kill(tid);
+		loupe_wait(tid, &err);
+		return -1;
+	}
+	return tid;
+}
+
+/* Wait for a child; 0 if it exited with status 0. */
+static int wait_ok(int tid)
+{
+	int status;
+
+	if (loupe_wait(tid, &status) != tid)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* ---- roles ---------------------------------------------------------------- */
+
+/* Answer every call on slot 0 with w0+1, the sender's badge and a running
+ * count per badge, until a LABEL_QUIT message. */
+static int role_echo(void)
+{
+	uint64_t count[16] = { 0 };
+	struct ipc_msg m;
+	int err = ipc_recv(0, &m, NEVER);
+
+	while (err == 0) {
+		uint64_t b = m.badge & 15;
+		int quit = LOUPE_TAG_LABEL(m.tag) == LABEL_QUIT;
+
+		m.w[3] = ++count[b];
+		m.w[2] = m.badge;
+		m.w[0] += 1;
+		m.tag = 0;
+		if (quit)
+			return ipc_reply(&m);
+		err = ipc_reply_recv(0, &m, NEVER);
+	}
+	return err;
+}
+
+/* Receive one message; reply with the type|rights of a capability that came
+ * with it, or -1. */
+static int role_grantcheck(void)
+{
+	struct ipc_msg m;
+
+	if (ipc_recv(0, &m, NEVER))
+		return 1;
+	m.w[0] = m.tag & LOUPE_TAG_CAP ? (uint64_t)cap_query(LOUPE_TAG_CAP_SLOT(m.tag)) : (uint64_t)-1;
+	m.tag = 0;
+	return ipc_reply(&m) ? 1 : 0;
+}
+
+/* Call on slot 0 and expect the endpoint to be destroyed under us. */
+static int role_caller_expect_epipe(void)
+{
+	struct ipc_msg m = { .tag = 1 };
+	int err = ipc_call(0, &m, NEVER);
+
+	return err == -EPIPE ? 0 : 1;
+}
+
+/* Hold slot 0 (with control) and never answer. */
+static int role_owner(void)
+{
+	for (;;)
+		sleep_ms(1000);
+	return 0;
+}
+
+/* Signal bit `arg` on notification slot 0, many times. */
+static int role_signaler(const char *arg)
+{
+	int bit = atoi(arg);
+
+	for (int i = 0; i < 200; i++) {
+		if (notify_signal(0, 1ull << bit))
+			return 1;
+		if (i % 50 == 0)
+			sleep_ms(1);
+	}
+	return 0;
+}
+
+/* Make `arg` calls with sequence numbers on slot 0; check every reply. */
+static int role_pinger(const char *arg)
+{
+	long n = atol(arg);
+
+	for (long i = 0; i < n; i++) {
+		struct ipc_msg m = { .tag = 7, .w = { (uint64_t)i, (uint64_t)i * 3, 0, 0 } };
+
+		if (ipc_call(0, &m, NEVER) || m.w[0] != (uint64_t)i + 1 || m.w[1] != (uint64_t)i * 3 ||
+		    m.w[3] != (uint64_t)i + 1)
+			return 1; /* lost, duplicated or corrupted */
+	}
+	return 0;
+}
+
+/* ---- the checks ------------------------------------------------------------ */
+
+static int test_order_and_integrity(void)
+{
+	struct grant g = { 0, 0, LOUPE_RIGHT_RECV };
+	int server;
+
+	CHECK(endpoint_create(0) == 0, "endpoint_create");
+	CHECK(cap_copy(0, 1, LOUPE_RIGHT_SEND, 5) == 0, "badged send copy");
+	server = spawn_role("echo", NULL, &g, 1);
+	CHECK(server > 0, "spawn echo: %d", server);
+	for (uint64_t i = 0; i < 2000; i++) {
+		struct ipc_msg m = { .tag = 3, .w = { i, ~i, 0, 0 } };
+
+		CHECK(ipc_call(1, &m, NEVER) == 0, "call %lu", (unsigned long)i);
+		CHECK(m.w[0] == i + 1 && m.w[1] == ~i, "payload of call %lu", (unsigned long)i);
+		CHECK(m.w[2] == 5, "badge seen by server: %lu", (unsigned long)m.w[2]);
+		CHECK(m.w[3] == i + 1, "order: server counted %lu at call %lu",
+		      (unsigned long)m.w[3], (unsigned long)i);
+	}
+	struct ipc_msg quit = { .tag = LABEL_QUIT };
+	CHECK(ipc_call(1, &quit, NEVER) == 0, "quit");
+	CHECK(wait_ok(server) == 0, "server exit");
+	cap_delete(1);
+	cap_delete(0);
+	return 0;
+}
+
+static int test_many_clients_fair(void)
+{
+	struct grant srv = { 0, 0, LOUPE_RIGHT_RECV };
+	int server, clients[4];
+
+	CHECK(endpoint_create(0) == 0, "endpoint_create");
+	server = spawn_role("echo", NULL, &srv, 1);
+	CHECK(server > 0, "spawn server");
+	for (int i = 0; i < 4; i++) {
+		/* Each client gets its own badge, so the server tells them apart
+		 * and counts each one's calls separately. */
+		struct grant cl = { 1, 0, LOUPE_RIGHT_SEND };
+
+		CHECK(cap_copy(0, 1, LOUPE_RIGHT_SEND, (uint64_t)i + 1) == 0, "mint badge");
+		clients[i] = spawn_role("pinger", "300", &cl, 1);
+		cap_delete(1);
+		CHECK(clients[i] > 0, "spawn client %d", i);
+	}
+	for (int i = 0; i < 4; i++)
+		CHECK(wait_ok(clients[i]) == 0, "client %d saw a lost or wrong reply", i);
+	struct ipc_msg quit = { .tag = LABEL_QUIT };
+	CHECK(ipc_call(0, &quit, NEVER) == 0, "quit");
+	CHECK(wait_ok(server) == 0, "server exit");
+	cap_delete(0);
+	return 0;
+}
+
+static int test_rights_send_recv(void)
+{
+	struct ipc_msg m = { 0 };
+
+	CHECK(endpoint_create(0) == 0, "endpoint_create");
+	CHECK(cap_copy(0, 1, LOUPE_RIGHT_RECV, 0) == 0, "recv-only copy");
+	CHECK(cap_copy(0, 2, LOUPE_RIGHT_SEND, 0) == 0, "send-only copy");
+	CHECK(ipc_call(1, &m, LOUPE_TIMEOUT_POLL) == -EPERM, "call without send right");
+	CHECK(ipc_recv(2, &m, LOUPE_TIMEOUT_POLL) == -EPERM, "recv without recv right");
+	/* Rights only shrink: copying a send-only capability with all rights
+	 * asked for still gives send only. */
+	CHECK(cap_copy(2, 3, LOUPE_RIGHTS_ALL, 0) == 0, "copy of copy");
+	CHECK(cap_query(3) == (LOUPE_OBJ_ENDPOINT | LOUPE_RIGHT_SEND << 8), "rights grew: %lx",
+	      cap_query(3));
+	CHECK(cap_copy(2, 4, LOUPE_RIGHT_SEND, 9) == 0, "badge an unbadged copy");
+	CHECK(cap_copy(4, 5, LOUPE_RIGHT_SEND, 10) == -EPERM, "re-badging must fail");
+	CHECK(cap_copy(7, 8, LOUPE_RIGHTS_ALL, 0) == -EBADF, "copy from an empty slot");
+	CHECK(cap_copy(0, 1, LOUPE_RIGHTS_ALL, 0) == -EBUSY, "copy onto a taken slot");
+	CHECK(cap_copy(0, 64, LOUPE_RIGHTS_ALL, 0) == -EINVAL, "slot out of range");
+	CHECK(ipc_call(0, &m, LOUPE_TIMEOUT_POLL) == -ETIMEDOUT, "poll call with nobody receiving");
+	for (int s = 0; s <= 4; s++)
+		cap_delete(s);
+	return 0;
+}
+
+static int test_rights_grant(void)
+{
+	struct grant g = { 0, 0, LOUPE_RIGHT_RECV };
+	struct ipc_msg m;
+	int server;
+
+	CHECK(endpoint_create(0) == 0, "endpoint_create");
+	CHECK(notification_create(2) == 0, "an object to pass");
+	CHECK(cap_copy(0, 1, LOUPE_RIGHT_SEND, 0) == 0, "send without grant");
+	server = spawn_role("grantcheck", NULL, &g, 1);
+	CHECK(server > 0, "spawn");
+	m = (struct ipc_msg){ .tag = LOUPE_TAG(1, 1, 2) };
+	CHECK(ipc_call(1, &m, NEVER) == -EPERM, "passing a capability without grant");
+	m = (struct ipc_msg){ .tag = LOUPE_TAG(1, 1, 2) };
+	CHECK(ipc_call(0, &m, NEVER) == 0, "call with grant");
+	CHECK(m.w[0] == (uint64_t)(LOUPE_OBJ_NOTIFICATION | LOUPE_RIGHTS_ALL << 8),
+	      "server got type|rights %lx", (unsigned long)m.w[0]);
+	CHECK(wait_ok(server) == 0, "server exit");
+	cap_delete(0);
+	cap_delete(1);
+	cap_delete(2);
+	return 0;
+}
+
+static int test_rights_control(void)
+{
+	char *argv[] = { "ipctest", "owner", NULL };
+	int tid = loupe_spawn("ipctest", argv, NULL), status;
+
+	CHECK(tid > 0, "spawn");
+	CHECK(task_cap(tid, 0) == 0, "task capability");
+	CHECK(cap_copy(0, 1, LOUPE_RIGHT_SEND, 0) == 0, "task capability without control");
+	CHECK(endpoint_create(2) == 0, "endpoint");
+	CHECK(cap_give(1, 2, 0, LOUPE_RIGHTS_ALL) == -EPERM, "give without control");
+	CHECK(cap_give(0, 2, 0, LOUPE_RIGHTS_ALL) == 0, "give with control");
+	CHECK(task_cap(12345, 3) == -ESRCH, "task capability for a stranger");
+	loupe_kill(tid);
+	loupe_wait(tid, &status);
+	for (int s = 0; s <= 2; s++)
+		cap_delete(s);
+	return 0;
+}
+
+static int test_notification_bits(void)
+{
+	int tids[8];
+	uint64_t seen = 0, bits;
+
+	CHECK(notification_create(0) == 0, "notification");
+	CHECK(notify_poll(0, &bits) == 0 && bits == 0, "empty poll");
+	for (int i = 0; i < 8; i++) {
+		struct grant g = { 0, 0, LOUPE_RIGHT_SEND };
+		char arg[4];
+
+		snprintf(arg, sizeof(arg), "%d", i);
+		tids[i] = spawn_role("signaler", arg, &g, 1);
+		CHECK(tids[i] > 0, "spawn signaler %d", i);
+	}
+	while (seen != 0xff) {
+		CHECK(notify_wait(0, &bits) == 0, "wait");
+		CHECK((bits & ~0xffull) == 0, "stray bits %lx", (unsigned long)bits);
+		seen |= bits;
+	}
+	for (int i = 0; i < 8; i++)
+		CHECK(wait_ok(tids[i]) == 0, "signaler %d", i);
+	CHECK(cap_copy(0, 1, LOUPE_RIGHT_RECV, 0) == 0, "recv-only copy");
+	CHECK(notify_signal(1, 1) == -EPERM, "signal without send right");
+	cap_delete(1);
+	cap_delete(0);
+	return 0;
+}
+
+static int test_server_killed(void)
+{
+	struct grant owner_g = { 0, 0, LOUPE_RIGHTS_ALL };
+	struct grant caller_g = { 1, 0, LOUPE_RIGHT_SEND };
+	int owner, callers[3], status;
+
+	CHECK(endpoint_create(0) == 0, "endpoint");
+	owner = spawn_role("owner", NULL, &owner_g, 1);
+	CHECK(owner > 0, "spawn owner");
+	/* Keep only a send right: the owner's is now the last with control. */
+	CHECK(cap_copy(0, 1, LOUPE_RIGHT_SEND, 0) == 0 && cap_delete(0) == 0, "drop control");
+	for (int i = 0; i < 3; i++) {
+		callers[i] = spawn_role("caller", NULL, &caller_g, 1);
+		CHECK(callers[i] > 0, "spawn caller %d", i);
+	}
+	sleep_ms(100); /* the callers block: the owner never receives */
+	CHECK(loupe_kill(owner) == 0 && loupe_wait(owner, &status) == owner, "kill the server");
+	for (int i = 0; i < 3; i++)
+		CHECK(wait_ok(callers[i]) == 0, "caller %d did not get -EPIPE", i);
+	cap_delete(1);
+	return 0;
+}
+
+static int test_endpoint_deleted(void)
+{
+	struct grant g = { 0, 0, LOUPE_RIGHT_SEND };
+	int callers[3];
+
+	CHECK(endpoint_create(0) == 0, "endpoint");
+	for (int i = 0; i < 3; i++) {
+		callers[i] = spawn_role("caller", NULL, &g, 1);
+		CHECK(callers[i] > 0, "spawn caller %d", i);
+	}
+	sleep_ms(100); /* let them block in call: nobody ever receives */
+	CHECK(cap_delete(0) == 0, "delete the only control capability");
+	for (int i = 0; i < 3; i++)
+		CHECK(wait_ok(callers[i]) == 0, "caller %d did not get -EPIPE", i);
+	return 0;
+}
+
+static int test_stress_pairs(const char *per_pair)
+{
+	long before = loupe_frames_free(), after;
+	int servers[8], clients[8], err;
+
+	for (int p = 0; p < 8; p++) {
+		struct grant srv = { 0, 0, LOUPE_RIGHT_RECV }, cl = { 0, 0, LOUPE_RIGHT_SEND };
+
+		CHECK(endpoint_create(0) == 0, "endpoint %d", p);
+		servers[p] = spawn_role("echo", NULL, &srv, 1);
+		clients[p] = spawn_role("pinger", per_pair, &cl, 1);
+		CHECK(servers[p] > 0 && clients[p] > 0, "spawn pair %d", p);
+		/* Keep our (controlling) capability for the pair's endpoint in
+		 * slot 1+p, freeing slot 0 for the next pair. */
+		err = cap_move(0, 1 + p);
+		CHECK(err == 0, "move to slot %d: %d (slot holds %lx)", 1 + p, err, cap_query(1 + p));
+	}
+	for (int p = 0; p < 8; p++) {
+		struct ipc_msg quit = { .tag = LABEL_QUIT };
+
+		CHECK(wait_ok(clients[p]) == 0, "pair %d lost or duplicated a message", p);
+		CHECK(ipc_call(1 + p, &quit, NEVER) == 0, "quit %d", p);
+		CHECK(wait_ok(servers[p]) == 0, "server %d", p);
+		cap_delete(1 + p);
+	}
+	after = loupe_frames_free();
+	printf("ipctest: 8 pairs x %s calls; free frames %ld before, %ld after\n", per_pair, before,
+	       after);
+	CHECK(before == after, "frames leaked: %ld", before - after);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2) {
+		const char *role = argv[1], *arg = argc > 2 ? argv[2] : "0";
+
+		if (!strcmp(role, "echo"))
+			return role_echo();
+		if (!strcmp(role, "grantcheck"))
+			return role_grantcheck();
+		if (!strcmp(role, "caller"))
+			return role_caller_expect_epipe();
+		if (!strcmp(role, "owner"))
+			return role_owner();
+		if (!strcmp(role, "signaler"))
+			return role_signaler(arg);
+		if (!strcmp(role, "pinger"))
+			return role_pinger(arg);
+		if (strcmp(role, "all") != 0) {
+			printf("ipctest: unknown role %s\n", role);
+			return 2;
+		}
+	}
+	report("order_and_integrity", test_order_and_integrity());
+	report("many_clients_fair", test_many_clients_fair());
+	report("rights_send_recv", test_rights_send_recv());
+	report("rights_grant", test_rights_grant());
+	report("rights_control", test_rights_control());
+	report("notification_bits", test_notification_bits());
+	report("server_killed", test_server_killed());
+	report("endpoint_deleted", test_endpoint_deleted());
+	report("stress_pairs", test_stress_pairs(argc > 2 ? argv[2] : "100000"));
+	printf("ipctest: %d passed, %d failed\n", passes, failures);
+	return failures;
+}
