@@ -9,7 +9,8 @@ STAGE_NAMES = {0: "boot", 1: "traps", 2: "paging"}
 # The self tests each stage adds; a stage runs its own and all earlier ones.
 STAGE_TESTS = {
     0: ["format", "symbols", "devicetree"],
-    1: ["timer_rate", "irq_every_cpu", "smp_all_online"],
+    1: ["timer_rate", "irq_every_cpu", "smp_all_online",
+        "trace_ring_wrap", "trace_ring_stop_mode", "trace_category_off"],
     2: ["frame_exhaust", "frame_contig", "heap", "page_tables", "safe_copy_faults"],
 }
 STAGES = [pytest.param(n, marks=getattr(pytest.mark, "lab%d" % n)) for n in STAGE_NAMES]
