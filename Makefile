@@ -218,10 +218,9 @@ $(GDB_AUTOLOAD): $(GDB_CONSTANTS) gdb/loupe-gdb.py
 # ---- tracing ----------------------------------------------------------------
 # make trace: boot with the tracer on, run the workload to the end, and turn
 # the rings the kernel exports at power-off into build/trace.json (open it at
-# ui.perfetto.dev; docs/tracing.md). For now the workload is the self tests
-# (every CPU, timer and IPIs, user tasks where the stage has them); the IPC
-# client-server demo joins it with the IPC issue.
-TRACE_WORKLOAD ?= selftest
+# ui.perfetto.dev; docs/tracing.md). The workload is init running
+# user/ipc/ipcdemo: a client calling a server while a CPU-bound task runs.
+TRACE_WORKLOAD ?= workload=ipcdemo
 TRACE_BIN := $(BUILD)/trace.bin
 TRACE_JSON := $(BUILD)/trace.json
 

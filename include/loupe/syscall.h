@@ -49,7 +49,21 @@
 #define LOUPE_SYS_poweroff (LOUPE_SYS_BASE + 5)
 /* frames_free(): free physical frames now, for leak tests. */
 #define LOUPE_SYS_frames_free (LOUPE_SYS_BASE + 6)
-#define LOUPE_SYS_LAST LOUPE_SYS_frames_free
+/* trace_mark(kind, label): a marker in the kernel's trace, on the calling
+ * task's track: kind 0 begins a slice, 1 ends it, 2 is an instant; the
+ * label is cut to 15 characters. */
+#define LOUPE_SYS_trace_mark (LOUPE_SYS_BASE + 7)
+/* trace_control(command): "on [cats]", "off", "clear", "status"; the
+ * status line goes to the console. */
+#define LOUPE_SYS_trace_control (LOUPE_SYS_BASE + 8)
+/* set_priority(tid or 0 for the caller, priority): a child's or one's own
+ * scheduling priority, LOUPE_PRIO_MIN..LOUPE_PRIO_MAX. */
+#define LOUPE_SYS_set_priority (LOUPE_SYS_BASE + 9)
+#define LOUPE_SYS_LAST LOUPE_SYS_set_priority
+
+#define LOUPE_MARK_BEGIN 0
+#define LOUPE_MARK_END 1
+#define LOUPE_MARK_INSTANT 2
 
 enum loupe_task_state {
 	LOUPE_TASK_CREATED = 0, /* spawned, not started */

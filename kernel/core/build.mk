@@ -10,6 +10,7 @@ KERNEL_SRCS += \
 	kernel/core/panic.c \
 	kernel/core/percpu.c \
 	kernel/core/printk.c \
+	kernel/core/random.c \
 	kernel/core/sched.c \
 	kernel/core/selftest.c \
 	kernel/core/selftests_core.c \

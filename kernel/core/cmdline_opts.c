@@ -78,6 +78,10 @@ static bool apply_word(const struct cmdline_word *w)
 		return trace_cmdline_file(w->value, w->value_len);
 	} else if (cmdline_word_is(w, "tracebuf")) {
 		return trace_cmdline_buffer(w->value, w->value_len);
+	} else if (cmdline_word_is(w, "workload")) {
+		/* For init (user/init/init.c), which gets every word too. */
+		if (!w->value || w->value_len == 0)
+			return false;
 	} else if (cmdline_word_is(w, "crash")) {
 		if (!w->value || w->value_len == 0 || w->value_len >= sizeof(crash_kind))
 			return false;

@@ -1,6 +1,7 @@
 #include "core/exec.h"
 
 #include "arch/aarch64/memory_map.h"
+#include "core/random.h"
 #include "core/task.h"
 #include "lib/cpio.h"
 #include "lib/elf.h"
@@ -120,8 +121,11 @@ static int build_stack(struct uvm *vm, const struct elf_image *img, int argc,
 		return -E2BIG;
 	used = ALIGN_UP(used + 16, 16);
 	random_va = USER_STACK_TOP - used;
-	for (int i = 0; i < 16; i++) /* seeded by the counter: unpredictable enough here */
-		strbuf[ARG_STRINGS_MAX - used + i] = (char)(arch_counter() >> (i % 8));
+	for (int i = 0; i < 16; i += 8) { /* AT_RANDOM: musl seeds its canary with it */
+		uint64_t r = random_u64();
+
+		memcpy(&strbuf[ARG_STRINGS_MAX - used + i], &r, 8);
+	}
 
 	words[nw++] = (uint64_t)argc;
 	for (int i = 0; i < argc; i++)

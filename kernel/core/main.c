@@ -132,7 +132,7 @@ static void start_init(void)
 	sched_make_ready(init);
 }
 
-void kmain(paddr_t dtb_pa, paddr_t load_pa)
+void kmain(paddr_t dtb_pa, paddr_t load_pa, unsigned entry_el)
 {
 	kimage_phys_base = load_pa;
 	percpu_init_this_cpu(0);
@@ -141,8 +141,9 @@ void kmain(paddr_t dtb_pa, paddr_t load_pa)
 
 	pr_info("Loupe: a debugger-first teaching microkernel (stage %d, %s)", CONFIG_STAGE,
 		CONFIG_STAGE_NAME);
-	pr_info("boot: loaded at 0x%llx, device tree at 0x%llx, %zu kernel symbols",
-		(unsigned long long)load_pa, (unsigned long long)dtb_pa, symbol_count());
+	pr_info("boot: entered at EL%u, running at EL1; loaded at 0x%llx, device tree at 0x%llx, "
+		"%zu kernel symbols", entry_el, (unsigned long long)load_pa,
+		(unsigned long long)dtb_pa, symbol_count());
 	platform_probe_chosen(dtb_pa);
 	cmdline_apply(platform.bootargs);
 	platform_probe();

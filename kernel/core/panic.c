@@ -15,8 +15,10 @@
 #include "core/smp.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "trace/trace.h"
 
 #define CRASH_LOG_LINES 8
+#define CRASH_TRACE_EVENTS 12
 
 enum panic_action panic_action = PANIC_HALT;
 volatile int kernel_failed;
@@ -91,6 +93,8 @@ static void semihost_line(int level, const char *line, size_t len, void *arg)
 
 void crash_finish(void)
 {
+	if (CONFIG_TRACE)
+		trace_print_recent(arch_cpu_index(), CRASH_TRACE_EVENTS);
 	kprintf("Last kernel log lines before the crash:\n");
 	log_dump_tail_before(crash_log_mark, CRASH_LOG_LINES);
 	coredump_write();

@@ -13,6 +13,7 @@
 #include "mm/kstack.h"
 #include "mm/heap.h"
 #include "mm/uvm.h"
+#include "trace/trace.h"
 
 #define NPRIO (LOUPE_PRIO_MAX + 1)
 
@@ -92,6 +93,7 @@ static void enqueue_ready(struct task *t, bool kick)
 	t->state = LOUPE_TASK_READY;
 	t->wait_reason = NULL;
 	runq_push(t);
+	TRACE_POINT(SCHED, SCHED_WAKEUP, TRACE_TID_OF(t), arch_cpu_index(), 0);
 	if (cur && (cur->is_idle || t->priority > cur->priority))
 		this_cpu()->need_resched = true;
 	if (kick)
@@ -188,6 +190,7 @@ static void switch_locked(struct task *want)
 	next->cpu = (int)cpu->index;
 	next->on_cpu = true;
 	next->time_slice = SCHED_SLICE_TICKS;
+	TRACE_POINT(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), prev->state, 0);
 	switch_user_state(prev, next);
 	cpu->current = next;
 	cpu->switch_prev = prev;
@@ -261,6 +264,28 @@ void waitq_wake_all(struct waitq *wq)
 
 	wake_all_locked(wq);
 	sched_unlock_irqrestore(flags);
+}
+
+int sched_set_priority(struct task *t, int priority)
+{
+	unsigned long flags;
+
+	if (priority < LOUPE_PRIO_MIN || priority > LOUPE_PRIO_MAX)
+		return -EINVAL;
+	flags = sched_lock_irqsave();
+	if (t->state == LOUPE_TASK_READY) {
+		runq_take(t); /* requeue at the new priority */
+		t->priority = priority;
+		make_ready_locked(t);
+	} else {
+		t->priority = priority;
+	}
+	/* A running task that lowered itself below a waiting one yields at
+	 * its next return to user space. */
+	if (t == current_task() && runq_mask && 31 - __builtin_clz(runq_mask) > priority)
+		this_cpu()->need_resched = true;
+	sched_unlock_irqrestore(flags);
+	return 0;
 }
 
 void sched_kick_locked(void)

@@ -20,6 +20,8 @@ void sched_init_cpu(void);	      /* make this CPU's boot context its idle task *
 __attribute__((noreturn)) void sched_idle_loop(void);
 void schedule(void);		      /* give up the CPU; return when picked again */
 void sched_yield(void);
+/* Change t's priority (requeueing it if READY); -EINVAL if out of range. */
+int sched_set_priority(struct task *t, int priority);
 void sched_make_ready(struct task *t); /* CREATED/blocked -> READY */
 /* Sleep until timer_now_ns() >= deadline; -EINTR if killed first. */
 int sched_sleep_until(uint64_t deadline_ns);

@@ -10,7 +10,7 @@
 #include "mm/kimage.h"
 #include "platform/platform.h"
 
-void kmain(paddr_t dtb_pa, paddr_t load_pa);
+void kmain(paddr_t dtb_pa, paddr_t load_pa, unsigned entry_el);
 
 SELFTEST(10, format, true)
 {

@@ -4,6 +4,7 @@
  */
 #include "arch/arch.h"
 #include "core/console.h"
+#include "core/random.h"
 #include "core/sched.h"
 #include "core/syscall.h"
 #include "core/task.h"
@@ -236,21 +237,6 @@ static long sys_munmap(struct trap_frame *f)
 	return uvm_munmap(current_task()->vm, f->x[0], f->x[1]);
 }
 
-/* A xorshift generator seeded from the counter: not cryptographic, but
- * unpredictable enough for hash seeds and stack canaries in teaching. */
-static uint64_t random_state;
-
-static uint64_t random_next(void)
-{
-	uint64_t x = random_state ? random_state : arch_counter() | 1;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	random_state = x;
-	return x;
-}
-
 static long sys_getrandom(struct trap_frame *f)
 {
 	uint64_t buf = f->x[0], n = f->x[1], done = 0;
@@ -258,7 +244,7 @@ static long sys_getrandom(struct trap_frame *f)
 	if (f->x[2] & ~7ull) /* GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE */
 		return -EINVAL;
 	while (done < n) {
-		uint64_t r = random_next();
+		uint64_t r = random_u64();
 		size_t len = n - done < 8 ? n - done : 8;
 
 		if (copy_to_user(buf + done, &r, len) < 0)

@@ -3,6 +3,7 @@
  * for init and the test programs. docs/syscalls.md describes each.
  */
 #include "core/power.h"
+#include "core/sched.h"
 #include "core/selftest.h"
 #include "core/syscall.h"
 #include "core/task.h"
@@ -12,6 +13,8 @@
 #include "loupe/syscall.h"
 #include "mm/frame.h"
 #include "mm/heap.h"
+#include "core/printk.h"
+#include "trace/trace.h"
 
 #define SPAWN_ARGS_MAX 32
 #define SPAWN_STRINGS_MAX 2048
@@ -134,6 +137,65 @@ static long sys_frames_free(struct trap_frame *f)
 	return (long)frame_free_count();
 }
 
+static long sys_trace_mark(struct trap_frame *f)
+{
+	char label[16];
+	long len = strncpy_from_user(label, f->x[1], sizeof(label));
+
+	if (len == -ENAMETOOLONG) { /* longer labels are cut, as documented */
+		label[sizeof(label) - 1] = '\0';
+		len = sizeof(label) - 1;
+	}
+	if (len < 0)
+		return len;
+	switch (f->x[0]) {
+	case LOUPE_MARK_BEGIN:
+		trace_mark_begin(label);
+		return 0;
+	case LOUPE_MARK_END:
+		trace_mark_end(label);
+		return 0;
+	case LOUPE_MARK_INSTANT:
+		trace_mark_instant(label);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void console_line(const char *line)
+{
+	kprintf("%s\n", line);
+}
+
+static long sys_trace_control(struct trap_frame *f)
+{
+	char cmd[64];
+	long len = strncpy_from_user(cmd, f->x[0], sizeof(cmd));
+
+	if (len < 0)
+		return len;
+	if (!CONFIG_TRACE)
+		return -ENOSYS;
+	return trace_control(cmd, console_line);
+}
+
+static long sys_set_priority(struct trap_frame *f)
+{
+	struct task *self = current_task(), *t = self;
+	unsigned long flags;
+
+	if (f->x[0]) {
+		flags = sched_lock_irqsave();
+		t = task_find_child_locked(self, (int)f->x[0]);
+		sched_unlock_irqrestore(flags);
+		if (!t)
+			return -ESRCH;
+	}
+	/* The child cannot be freed meanwhile: only we, its parent, reap it. */
+	return sched_set_priority(t, (int)(int64_t)f->x[1]);
+}
+
 static const syscall_fn native_table[] = {
 	[LOUPE_SYS_spawn - LOUPE_SYS_BASE] = sys_spawn,
 	[LOUPE_SYS_start - LOUPE_SYS_BASE] = sys_start,
@@ -142,6 +204,9 @@ static const syscall_fn native_table[] = {
 	[LOUPE_SYS_tasks - LOUPE_SYS_BASE] = sys_tasks,
 	[LOUPE_SYS_poweroff - LOUPE_SYS_BASE] = sys_poweroff,
 	[LOUPE_SYS_frames_free - LOUPE_SYS_BASE] = sys_frames_free,
+	[LOUPE_SYS_trace_mark - LOUPE_SYS_BASE] = sys_trace_mark,
+	[LOUPE_SYS_trace_control - LOUPE_SYS_BASE] = sys_trace_control,
+	[LOUPE_SYS_set_priority - LOUPE_SYS_BASE] = sys_set_priority,
 };
 
 syscall_fn syscall_native_lookup(uint64_t nr)

@@ -24,6 +24,7 @@
 #include "mm/heap.h"
 #include "mm/kstack.h"
 #include "mm/uvm.h"
+#include "trace/trace.h"
 
 static int next_tid = 1; /* [sched] */
 
@@ -99,6 +100,10 @@ struct task *task_spawn(const char *name, int argc, char *const argv[], int envc
 	t->parent = parent;
 	list_push_back(&all_tasks, &t->all_link);
 	sched_unlock_irqrestore(flags);
+	/* One task per address space: its process id is its task id. */
+	trace_name_set(TRACE_NAME_PROCESS, (uint32_t)t->tid, 0, t->name);
+	trace_name_set(TRACE_NAME_TASK, (uint32_t)t->tid, (uint32_t)t->tid, t->name);
+	TRACE_POINT(SCHED, TASK_CREATE, (uint32_t)t->tid, (uint32_t)t->tid, 0);
 	return t;
 }
 
@@ -202,6 +207,7 @@ void task_exit(int status)
 	if (!t->parent)
 		pr_info("task %s (id %d) ended with wait status 0x%x; no parent to collect it",
 			t->name, t->tid, status);
+	TRACE_POINT(SCHED, TASK_EXIT, (uint32_t)t->tid, 0, (uint64_t)(uint32_t)status);
 	flags = sched_lock_irqsave();
 	t->exit_status = status;
 	t->state = LOUPE_TASK_ZOMBIE;

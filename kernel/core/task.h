@@ -23,6 +23,7 @@ struct uvm;
 struct ipc_msg {
 	uint64_t tag, w[4], badge;
 	struct cap cap;
+	uint32_t trace_id; /* ties call, receive and reply together in a trace */
 };
 
 struct waitq {

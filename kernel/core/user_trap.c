@@ -10,6 +10,7 @@
 #include "core/task.h"
 #include "lib/elf.h"
 #include "mm/uvm.h"
+#include "trace/trace.h"
 
 #define DFSC_ALIGNMENT 0x21
 
@@ -60,6 +61,7 @@ static void handle_abort(struct trap_frame *f)
 	bool write = !exec && (f->esr & ESR_DABT_WNR);
 	struct task *t = current_task();
 
+	TRACE_POINT(FAULT, PAGE_FAULT, write | exec << 1 | 1u << 2, 0, f->far);
 	if (abort_signal(f) == SIGSEGV && f->far < USER_TOP &&
 	    uvm_fault(t->vm, f->far, write, exec) == 0)
 		return;

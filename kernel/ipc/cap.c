@@ -89,13 +89,21 @@ void cap_release_all(struct task *t)
 		cap_clear(&t->caps[i]);
 }
 
+static uint32_t next_object_id = 1;
+
+static void object_init(struct kobject *obj, enum loupe_obj_type type)
+{
+	obj->type = type;
+	obj->id = __atomic_fetch_add(&next_object_id, 1, __ATOMIC_RELAXED);
+}
+
 struct kobject *endpoint_new(void)
 {
 	struct endpoint *ep = kzalloc(sizeof(*ep));
 
 	if (!ep)
 		return NULL;
-	ep->obj.type = LOUPE_OBJ_ENDPOINT;
+	object_init(&ep->obj, LOUPE_OBJ_ENDPOINT);
 	list_init(&ep->senders);
 	list_init(&ep->receivers);
 	return &ep->obj;
@@ -107,7 +115,7 @@ struct kobject *notification_new(void)
 
 	if (!n)
 		return NULL;
-	n->obj.type = LOUPE_OBJ_NOTIFICATION;
+	object_init(&n->obj, LOUPE_OBJ_NOTIFICATION);
 	list_init(&n->waiters);
 	return &n->obj;
 }
@@ -121,7 +129,7 @@ struct kobject *task_object_of(struct task *t)
 	o = kzalloc(sizeof(*o));
 	if (!o)
 		return NULL;
-	o->obj.type = LOUPE_OBJ_TASK;
+	object_init(&o->obj, LOUPE_OBJ_TASK);
 	o->task = t;
 	t->self_obj = &o->obj;
 	return &o->obj;

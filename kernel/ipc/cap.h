@@ -18,6 +18,7 @@ struct task;
 
 struct kobject {
 	enum loupe_obj_type type;
+	uint32_t id; /* unique, for traces and debuggers */
 	unsigned refs; /* [sched] capabilities naming it */
 	unsigned control_refs; /* [sched] of those, the ones with the control right */
 	bool dead;     /* [sched] destroyed: every use fails with -EPIPE */

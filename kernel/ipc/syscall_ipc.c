@@ -10,6 +10,7 @@
 #include "lib/compiler.h"
 #include "lib/errno.h"
 #include "mm/heap.h"
+#include "trace/trace.h"
 
 static long sys_cap_copy(struct trap_frame *f)
 {
@@ -157,6 +158,23 @@ static long sys_task_cap(struct trap_frame *f)
 	return err;
 }
 
+/* Tracing names endpoints and messages by id. Reading our own capability
+ * table without the lock is safe here: only this task changes it (or its
+ * parent, before it starts). */
+static uint32_t slot_object_id(uint64_t slot)
+{
+	const struct kobject *obj = slot < LOUPE_CAP_SLOTS ? current_task()->caps[slot].obj : NULL;
+
+	return obj ? obj->id : 0;
+}
+
+static uint32_t new_message_id(void)
+{
+	static uint32_t next = 1;
+
+	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+}
+
 static void msg_from_frame(const struct trap_frame *f, struct ipc_msg *m, unsigned first)
 {
 	m->tag = f->x[first];
@@ -164,6 +182,7 @@ static void msg_from_frame(const struct trap_frame *f, struct ipc_msg *m, unsign
 		m->w[i] = f->x[first + 1 + i];
 	m->badge = 0;
 	m->cap.obj = NULL;
+	m->trace_id = 0;
 }
 
 /* Hand a received message back in x1..x6 (x0 carries the status). */
@@ -177,13 +196,27 @@ static void msg_to_frame(struct trap_frame *f)
 	f->x[6] = m->badge;
 }
 
+/* After a receive: the message's id and badge for the trace, then the
+ * message itself into the caller's registers. */
+static void received(struct trap_frame *f, uint32_t endpoint)
+{
+	const struct ipc_msg *m = &current_task()->ipc_msg;
+
+	TRACE_POINT(IPC, IPC_RECV_DONE, endpoint, m->trace_id, m->badge);
+	msg_to_frame(f);
+}
+
 static long sys_ipc_call(struct trap_frame *f)
 {
+	uint32_t ep = slot_object_id(f->x[0]);
 	struct ipc_msg m;
 	int err;
 
 	msg_from_frame(f, &m, 1);
+	m.trace_id = new_message_id();
+	TRACE_POINT(IPC, IPC_CALL, ep, m.trace_id, 0);
 	err = ipc_call(f->x[0], &m, f->x[6]);
+	TRACE_POINT(IPC, IPC_CALL_DONE, ep, m.trace_id, (uint64_t)(int64_t)err);
 	if (!err)
 		msg_to_frame(f);
 	return err;
@@ -191,43 +224,72 @@ static long sys_ipc_call(struct trap_frame *f)
 
 static long sys_ipc_recv(struct trap_frame *f)
 {
-	int err = ipc_recv(f->x[0], f->x[6]);
+	uint32_t ep = slot_object_id(f->x[0]);
+	int err;
 
+	TRACE_POINT(IPC, IPC_RECV, ep, 0, 0);
+	err = ipc_recv(f->x[0], f->x[6]);
 	if (!err)
-		msg_to_frame(f);
+		received(f, ep);
 	return err;
+}
+
+/* The caller we are about to answer and the id of its message, for the
+ * trace (0, 0 when nobody waits for a reply from us). */
+static void reply_target(uint32_t *tid, uint32_t *msg)
+{
+	const struct task *t = current_task();
+	const struct task *caller = READ_ONCE(t->reply_to);
+
+	*tid = caller ? (uint32_t)caller->tid : 0;
+	*msg = caller ? t->ipc_msg.trace_id : 0;
 }
 
 static long sys_ipc_reply(struct trap_frame *f)
 {
-	struct ipc_msg m;
-
-	msg_from_frame(f, &m, 1);
-	return ipc_reply(&m);
-}
-
-static long sys_ipc_reply_recv(struct trap_frame *f)
-{
+	uint32_t caller, msg;
 	struct ipc_msg m;
 	int err;
 
 	msg_from_frame(f, &m, 1);
+	reply_target(&caller, &msg);
+	err = ipc_reply(&m);
+	TRACE_POINT(IPC, IPC_REPLY, caller, msg, (uint64_t)(int64_t)err);
+	return err;
+}
+
+static long sys_ipc_reply_recv(struct trap_frame *f)
+{
+	uint32_t ep = slot_object_id(f->x[0]), caller, msg;
+	struct ipc_msg m;
+	int err;
+
+	msg_from_frame(f, &m, 1);
+	reply_target(&caller, &msg);
+	TRACE_POINT(IPC, IPC_REPLY_RECV, ep, msg, 0);
 	err = ipc_reply_recv(f->x[0], &m, f->x[6]);
 	if (!err)
-		msg_to_frame(f);
+		received(f, ep);
 	return err;
 }
 
 static long sys_notify_signal(struct trap_frame *f)
 {
+	TRACE_POINT(IPC, NOTIFY_SIGNAL, slot_object_id(f->x[0]), 0, f->x[1]);
 	return notify_signal(f->x[0], f->x[1]);
 }
 
 static long notify_take(struct trap_frame *f, bool block)
 {
+	uint32_t id = slot_object_id(f->x[0]);
 	uint64_t bits = 0;
-	int err = notify_wait(f->x[0], block, &bits);
+	int err;
 
+	if (block)
+		TRACE_POINT(IPC, NOTIFY_WAIT, id, 0, 0);
+	err = notify_wait(f->x[0], block, &bits);
+	if (block)
+		TRACE_POINT(IPC, NOTIFY_WAIT_DONE, id, 0, bits);
 	if (!err)
 		f->x[1] = bits; /* bits in x1: all 64 may be set */
 	return err;

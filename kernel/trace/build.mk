@@ -6,4 +6,5 @@ KERNEL_SRCS += \
 	kernel/trace/trace_export.c \
 	kernel/trace/trace_monitor.c \
 	kernel/trace/trace_names.c \
+	kernel/trace/trace_recent.c \
 	kernel/trace/trace_ring.c

@@ -3,6 +3,7 @@
 
 #include "arch/arch.h"
 #include "mm/frame.h"
+#include "core/task.h"
 #include "platform/platform.h"
 #include "trace/trace_priv.h"
 
@@ -34,13 +35,15 @@ struct trace_ring trace_rings[MAX_CPUS] = {
 };
 
 /*
- * The thread a record belongs to. Until tasks exist every CPU runs only
- * its own context, thread TRACE_TID_CPU_BASE + cpu ("cpuN"); the scheduler
- * will make this the current task's id.
+ * The thread a record belongs to: the running task, or for a CPU in its
+ * idle task (or in a stage without tasks) the CPU's own context, thread
+ * TRACE_TID_CPU_BASE + cpu ("cpuN").
  */
 static inline uint32_t trace_current_tid(unsigned cpu)
 {
-	return TRACE_TID_CPU_BASE + cpu;
+	const struct task *t = CONFIG_TASKS ? percpu[cpu].current : NULL;
+
+	return t && !t->is_idle ? (uint32_t)t->tid : TRACE_TID_CPU_BASE + cpu;
 }
 
 /*

@@ -33,6 +33,10 @@ static inline bool trace_on(uint32_t cats)
 
 /* Record one event on this CPU's ring (any context; masks IRQs briefly). */
 void trace_emit(unsigned id, uint32_t a0, uint32_t a1, uint64_t a2);
+
+/* The thread id a task has in the trace: its task id, or for an idle task
+ * its CPU's own thread (TRACE_TID_CPU_BASE + cpu). */
+#define TRACE_TID_OF(t) ((t)->is_idle ? TRACE_TID_CPU_BASE + (uint32_t)(t)->cpu : (uint32_t)(t)->tid)
 /* The same with a marker string (cut to TRACE_MARK_LEN bytes). */
 void trace_emit_str(unsigned id, const char *s);
 
@@ -104,3 +108,6 @@ bool trace_cmdline_buffer(const char *value, size_t len);
 /* Write the rings to the tracefile through semihosting; called once by
  * power_off. Later calls (a crash during the export) return at once. */
 void trace_export_at_power_off(void);
+
+/* Print the last `count` records of CPU cpu's ring (crash reports). */
+void trace_print_recent(unsigned cpu, unsigned count);

@@ -8,7 +8,7 @@
 #include "trace/trace_ring.h"
 
 /* Slots per CPU ring at most; tracebuf=N picks a smaller power of two. */
-#define TRACE_RING_RECORDS 4096
+#define TRACE_RING_RECORDS 16384
 
 extern struct trace_ring trace_rings[];
 extern struct trace_record trace_slots[][CONFIG_TRACE ? TRACE_RING_RECORDS : 1];

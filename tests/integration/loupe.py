@@ -50,7 +50,7 @@ def free_port():
 
 
 def qemu_argv(lab=None, smp=2, cmdline="", mem="512M", extra=(), gdbport=None,
-              initrd=True):
+              initrd=True, machine="virt"):
     """QEMU's command line, as `make run` builds it. A build that made an
     initrd (stage 3 on) gets it with -initrd, unless initrd is False; a
     string is the path of another initrd to load instead."""
@@ -59,7 +59,7 @@ def qemu_argv(lab=None, smp=2, cmdline="", mem="512M", extra=(), gdbport=None,
     if initrd is True:
         initrd = initrd_path(lab)
     return [
-        QEMU, "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp), "-m", mem,
+        QEMU, "-M", machine, "-cpu", "cortex-a72", "-smp", str(smp), "-m", mem,
         "-display", "none", "-semihosting-config", "enable=on,target=native",
         "-kernel", image, "-append", cmdline,
         *(["-initrd", initrd] if initrd else []),

@@ -62,6 +62,7 @@ def test_crash_report_core_and_exit(kind, tmp_path):
     # Registers, the recent log and the core file are part of every report.
     assert re.search(r"x29 0x[0-9a-f]{16}", out) or kind == "panic"
     assert "Last kernel log lines before the crash:" in out
+    assert re.search(r"Last trace events on CPU \d+ \(\d+ shown", out), out
     assert re.search(r"core dump: wrote .*crash\.core \(\d+ KiB, 2 CPUs", out), out
 
     bt = gdb_batch("bt 3", core=core)

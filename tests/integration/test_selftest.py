@@ -45,3 +45,14 @@ def test_whole_system_selftest_default_smp():
     assert (failed, status) == (0, 0), out
     assert "smp: 2 of 2 CPUs online" in out
     assert selftests_that_ran(out) >= {t for ts in STAGE_TESTS.values() for t in ts}
+
+
+@pytest.mark.parametrize("lab", [pytest.param(n, marks=getattr(pytest.mark, "lab%d" % n))
+                                 for n in (0, 2)])
+def test_boot_from_el2(lab):
+    """With virtualization on, QEMU starts the kernel at EL2: boot.S drops
+    to EL1 and everything works as from EL1."""
+    status, out = loupe.run(lab=lab, smp=2, cmdline="selftest", machine="virt,virtualization=on")
+    assert "boot: entered at EL2, running at EL1" in out, out
+    passed, failed = selftest_result(out)
+    assert (failed, status) == (0, 0), out

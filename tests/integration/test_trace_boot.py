@@ -54,11 +54,37 @@ def test_make_trace_shows_both_cpus_and_names_every_thread(make_trace_json):
     assert {"cpu0", "cpu1", "CPU 0", "CPU 1"} <= \
         {e["args"]["name"] for e in evs if e["name"] == "thread_name"}
     marks = {e["name"] for e in evs if e.get("cat") == "mark"}
-    assert {"test ring wrap", "test stop mode", "power off"} <= marks
+    # ipcdemo's client and server label their work with markers.
+    assert {"request", "handle request", "power off"} <= marks
+    names = {e["args"]["name"] for e in evs if e["name"] == "thread_name"}
+    assert {"init", "ipcdemo"} <= names
     assert any(e["ph"] == "C" and "free_frames" in e["args"] for e in evs)
     meta = doc["metadata"]
     assert meta["cpus"] == 2 and "dropped_records" in meta
     assert set(meta["dropped_per_cpu"]) == {"cpu0", "cpu1"}
+
+
+def test_make_trace_every_ipc_call_is_received_and_answered(make_trace_json):
+    """ipcdemo's 41 calls: each call slice has an arrow to the server's
+    receive, and the server's reply an arrow back to the client."""
+    _, doc = make_trace_json
+    evs = doc["traceEvents"]
+    by_name = {}
+    for e in evs:
+        if e["ph"] == "X":
+            by_name.setdefault(e["name"].split(" ")[0], []).append(e)
+    calls, received = by_name["ipc_call"], by_name["ipc_received"]
+    replies, returns = by_name["ipc_reply"], by_name["ipc_return"]
+    assert len(calls) == len(received) == len(replies) == len(returns) == 41
+    outs = {e["bind_id"] for e in evs if e.get("flow_out")}
+    ins = {e["bind_id"] for e in evs if e.get("flow_in")}
+    assert len(outs) == 82 and outs == ins  # one arrow each way per call
+    client = {e["tid"] for e in calls}
+    server = {e["tid"] for e in received}
+    assert len(client) == 1 and len(server) == 1 and client != server
+    # Both CPUs ran tasks of the workload (the spinner competes for them).
+    switches = {e["tid"] for e in evs if e["ph"] == "X" and e["cat"] == "sched"}
+    assert len(switches) == 2
 
 
 def test_overflowing_rings_are_counted_and_the_file_stays_valid(tmp_path):
@@ -102,7 +128,7 @@ def test_monitor_trace_command(console):
     c.expect("loupe> ")
     out = c.command("trace status")
     assert "trace: on (sched,ipc,irq,syscall,fault,counter,mark), overwrite mode, " \
-        "4096 records per CPU" in out, out
+        "16384 records per CPU" in out, out
     assert "cpu1" in out
     out = c.command("trace off")
     assert "trace: off, overwrite mode" in out

@@ -132,7 +132,7 @@ def test_sched_switch_gives_running_slices():
     d = Decimal
     assert runs == [("cpu0", d("0.1"), d("0.1")), ("client", d("0.2"), d("0.3")),
                     ("cpu0", d("0.5"), d("0.1"))]
-    (sc,) = events(doc, "X", "syscall 64")
+    (sc,) = events(doc, "X", "syscall write")  # named from include/loupe/syscall.h
     assert sc["args"]["result"] == -14
 
 

@@ -22,6 +22,7 @@ What the file shows (docs/tracing.md has the picture):
   nanoseconds (counter ticks * 1e9 / CNTFRQ).
 """
 from .rawtrace import RawTrace
+from .syscalls import syscall_names
 
 # The pseudo-process of the per-CPU tracks; CPU n is its thread CPU_PID + n.
 CPU_PID = 20000
@@ -220,7 +221,9 @@ class Converter:
         self.close(r["tid"], "wait", ns)
 
     def on_syscall_enter(self, r, ns, a):
-        self.open(r["tid"], "syscall %d" % r["a0"], "syscall", ns, a, "syscall")
+        name = syscall_names().get(r["a0"])
+        label = "syscall %s" % name if name else "syscall %d" % r["a0"]
+        self.open(r["tid"], label, "syscall", ns, a, "syscall")
 
     def on_syscall_exit(self, r, ns, a):
         s = self.close(r["tid"], "syscall", ns)

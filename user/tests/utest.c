@@ -36,6 +36,7 @@ static const struct check checks[] = {
 	{ "spawn_errors", check_spawn_errors },
 	{ "wait_errors", check_wait_errors },
 	{ "tasks_call", check_tasks_call },
+	{ "priority", check_priority },
 };
 
 int main(int argc, char *argv[], char *envp[])

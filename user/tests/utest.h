@@ -41,3 +41,4 @@ void check_kill(void);
 void check_spawn_errors(void);
 void check_wait_errors(void);
 void check_tasks_call(void);
+void check_priority(void);

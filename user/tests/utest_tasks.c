@@ -204,3 +204,59 @@ void check_tasks_call(void)
 	loupe_kill(tid);
 	CHECK_EQ(loupe_wait(tid, &status), tid);
 }
+
+/* Number of CPUs: one idle task each. */
+static int cpu_count(void)
+{
+	struct loupe_task_info info[64];
+	int n = loupe_tasks(info, 64), cpus = 0;
+
+	for (int i = 0; i < n; i++)
+		cpus += info[i].tid >= LOUPE_IDLE_TID_BASE;
+	return cpus;
+}
+
+static int task_state(int tid)
+{
+	struct loupe_task_info info[64];
+	int n = loupe_tasks(info, 64);
+	const struct loupe_task_info *t = find_task(info, n, tid);
+
+	return t ? (int)t->state : -1;
+}
+
+/*
+ * Strict priorities: with every CPU busy with a priority-12 spinner, a
+ * priority-2 child never runs; once the spinners are gone it does. This
+ * task runs at the top priority so it still gets to look.
+ */
+void check_priority(void)
+{
+	const struct timespec settle = { 0, 200 * 1000 * 1000 };
+	char *low_argv[] = { "crasher", "exit", "3", NULL };
+	int spinners[8], nspin = cpu_count(), low, status = -1;
+
+	CHECK(nspin >= 1 && nspin <= 8);
+	CHECK_EQ(loupe_syscall(LOUPE_SYS_set_priority, 0, LOUPE_PRIO_MAX, 0), 0);
+	CHECK_EQ(loupe_syscall(LOUPE_SYS_set_priority, 0, LOUPE_PRIO_MAX + 1, 0), -EINVAL);
+	CHECK_EQ(loupe_syscall(LOUPE_SYS_set_priority, 999999, 1, 0), -ESRCH);
+	for (int i = 0; i < nspin; i++) {
+		spinners[i] = spawn_crasher("spin", 0);
+		CHECK(spinners[i] > 0);
+		CHECK_EQ(loupe_syscall(LOUPE_SYS_set_priority, spinners[i], 12, 0), 0);
+		CHECK_EQ(loupe_start(spinners[i]), 0);
+	}
+	low = loupe_spawn("crasher", low_argv, NULL);
+	CHECK(low > 0);
+	CHECK_EQ(loupe_syscall(LOUPE_SYS_set_priority, low, 2, 0), 0);
+	CHECK_EQ(loupe_start(low), 0);
+	nanosleep(&settle, NULL);
+	CHECK_EQ(task_state(low), LOUPE_TASK_READY); /* starved, as it should be */
+	for (int i = 0; i < nspin; i++) {
+		CHECK_EQ(loupe_kill(spinners[i]), 0);
+		CHECK_EQ(loupe_wait(spinners[i], &status), spinners[i]);
+	}
+	CHECK_EQ(loupe_wait(low, &status), low);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	loupe_syscall(LOUPE_SYS_set_priority, 0, LOUPE_PRIO_DEFAULT, 0);
+}

@@ -30,6 +30,7 @@ primary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0			/* x19 = DTB physical address */
 	adr	x20, _start		/* x20 = physical load address */
+	mrs	x21, CurrentEL		/* x21 = the EL we were entered at, << 2 */
 	bl	el1_setup
 
 	/* Zero .bss. It is 4 KiB aligned and sized, so 16-byte stores fit. */
@@ -61,6 +62,7 @@ primary_high:
 	mov	x30, xzr
 	mov	x0, x19
 	mov	x1, x20
+	lsr	x2, x21, #2
 	bl	kmain
 	b	halt_forever
 
