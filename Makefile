@@ -9,6 +9,9 @@
 # command line), MEM (RAM, default 512M), GDBPORT (TCP port of the GDB stub's
 # UART1), V=1 (show every command).
 
+# Plain `make` builds the kernel (included makefiles define targets too).
+.DEFAULT_GOAL := all
+
 SMP ?= 2
 MEM ?= 512M
 CMDLINE ?=
@@ -82,6 +85,7 @@ KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
 KERNEL_SRCS :=
 include kernel/arch/aarch64/build.mk
 include kernel/core/build.mk
+include kernel/debug/build.mk
 include kernel/drivers/build.mk
 include kernel/lib/build.mk
 include kernel/mm/build.mk
@@ -157,7 +161,8 @@ $(KERNEL_IMAGE): $(KERNEL_ELF)
 -include $(KERNEL_OBJS:.o=.d)
 
 # ---- running ----------------------------------------------------------------
-# UART0 is the console on stdio; UART1 (the GDB stub's) is a TCP server.
+# UART0 is the console on stdio; UART1 (the GDB stub's) is a TCP server with
+# nodelay, since the stub writes a byte at a time and Nagle would hold packets.
 # On a terminal the console is multiplexed with QEMU's monitor (Ctrl-A X
 # quits); with piped input it is plain stdio, so the input reaches the guest.
 # Semihosting lets the kernel set QEMU's exit status and write files.
@@ -166,7 +171,7 @@ QEMU_ARGS = -M virt -cpu cortex-a72 -smp $(SMP) -m $(MEM) -display none \
 	-kernel $(KERNEL_IMAGE) -append "$(CMDLINE)" \
 	$(if $(filter CONFIG_TASKS,$(ON_FEATURES)),-initrd $(INITRD)) \
 	-serial $(if $(shell test -t 0 && echo tty),mon:stdio,stdio) \
-	-serial tcp:127.0.0.1:$(GDBPORT),server=on,wait=off
+	-serial tcp:127.0.0.1:$(GDBPORT),server=on,wait=off,nodelay=on
 
 run: setup
 	$(Q)$(MAKE) --no-print-directory kernel
@@ -177,6 +182,25 @@ run: setup
 # Add file:line to every backtrace frame of a console log on stdin.
 decode:
 	$(Q)$(PYTHON) scripts/decode_log.py --elf $(KERNEL_ELF)
+
+# The GDB stub (docs/gdb.md): `make debug` boots with the kernel stopped in
+# the stub (cmdline gdbwait) until GDB attaches to UART1's port; `make gdb`
+# attaches gdb-multiarch to that port, or to a `make run` at any time.
+GDB ?= gdb-multiarch
+
+debug: CMDLINE += gdbwait
+debug: setup
+	$(if $(filter CONFIG_GDBSTUB,$(ON_FEATURES)),,$(error stage $(STAGE) has no GDB stub (it comes with stage 1)))
+	$(Q)$(MAKE) --no-print-directory kernel
+	@echo "Loupe stage $(STAGE) waits for GDB on UART1 (TCP port $(GDBPORT)). Attach with:"
+	@echo "    make gdb$(if $(LAB), LAB=$(LAB)) GDBPORT=$(GDBPORT)"
+	@mkdir -p $(BUILD)/crash
+	$(Q)$(QEMU) $(QEMU_ARGS)
+
+gdb:
+	@command -v $(GDB) >/dev/null || { echo "$(GDB) not found: install Debian's gdb-multiarch" >&2; exit 1; }
+	$(Q)$(GDB) -q -iex "add-auto-load-safe-path $(BUILD)" \
+		-ex "set remotetimeout 10" -ex "target remote 127.0.0.1:$(GDBPORT)" $(KERNEL_ELF)
 
 # QEMU's own gdbstub instead of Loupe's: it stops every CPU (each one a GDB
 # thread) without the kernel's help, so it works at any stage and even when
@@ -223,6 +247,19 @@ $(GDB_AUTOLOAD): $(GDB_CONSTANTS) gdb/loupe-gdb.py
 TRACE_WORKLOAD ?= workload=ipcdemo
 TRACE_BIN := $(BUILD)/trace.bin
 TRACE_JSON := $(BUILD)/trace.json
+
+# IPC round trips in guest instructions (docs/bench.md), with tracing off
+# and on. -icount makes the PMU's instruction counter exact and repeatable.
+.PHONY: ipcbench
+ipcbench: setup
+	$(Q)$(MAKE) --no-print-directory kernel
+	$(Q)for t in trace=off trace=all; do \
+		echo "== $$t"; \
+		$(QEMU) -M virt -cpu cortex-a72 -smp 1 -m $(MEM) -display none \
+			-icount shift=0,sleep=off -semihosting-config enable=on,target=native \
+			-kernel $(KERNEL_IMAGE) -initrd $(INITRD) -append "workload=ipcbench $$t" \
+			-serial stdio -serial null </dev/null | grep "ipcbench:" || exit 1; \
+	done
 
 .PHONY: trace
 trace: CMDLINE += $(TRACE_WORKLOAD) tracefile=$(TRACE_BIN)

@@ -20,7 +20,7 @@ Q ?= @
 # user/lib/ is linked into every program.
 USER_LIB_SRCS := user/lib/loupe.c user/lib/ipc.c
 
-USER_PROGRAMS := init utest crasher stress stressworker ipctest ipcdemo
+USER_PROGRAMS := init utest crasher stress stressworker ipctest ipcdemo ipcbench
 USER_SRCS_init := user/init/init.c user/init/shell.c
 USER_SRCS_utest := user/tests/utest.c user/tests/utest_env.c user/tests/utest_mem.c \
 	user/tests/utest_efault.c user/tests/utest_tasks.c user/tests/check.c \
@@ -30,6 +30,7 @@ USER_SRCS_stress := user/tests/stress.c user/tests/check.c
 USER_SRCS_stressworker := user/tests/stressworker.c user/tests/regcheck.c
 USER_SRCS_ipctest := user/ipc/ipctest.c
 USER_SRCS_ipcdemo := user/ipc/ipcdemo.c
+USER_SRCS_ipcbench := user/ipc/ipcbench.c
 
 # Files packed as they are, next to the programs: bin/notelf is not an ELF
 # file, so utest can check that spawn refuses it.

@@ -62,6 +62,8 @@ static bool apply_word(const struct cmdline_word *w)
 		if (!parse_small_int(w, 0, 7, &level))
 			return false;
 		console_loglevel = level;
+	} else if (cmdline_word_is(w, "gdbwait") && !w->value) {
+		boot_options.gdb_wait = true;
 	} else if (cmdline_word_is(w, "quiet") && !w->value) {
 		console_loglevel = LOG_WARN;
 	} else if (cmdline_word_is(w, "nosemihosting") && !w->value) {

@@ -10,6 +10,7 @@
 struct boot_options {
 	bool selftest;	   /* selftest: run the in-kernel tests, then power off */
 	const char *crash; /* crash=KIND: crash deliberately after boot */
+	bool gdb_wait;	   /* gdbwait: stop at boot until GDB attaches to UART1 */
 };
 
 extern struct boot_options boot_options;

@@ -4,6 +4,7 @@
  * what each stage adds and what to watch.
  */
 #include "arch/arch.h"
+#include "arch/aarch64/pmu.h"
 #include "arch/aarch64/trap.h"
 #include "core/cmdline_opts.h"
 #include "core/console.h"
@@ -22,6 +23,7 @@
 #include "core/smp.h"
 #include "core/symbols.h"
 #include "core/timer.h"
+#include "debug/gdbstub.h"
 #include "drivers/gicv2.h"
 #include "drivers/pl011.h"
 #include "mm/frame.h"
@@ -158,10 +160,14 @@ void kmain(paddr_t dtb_pa, paddr_t load_pa, unsigned entry_el)
 	if (CONFIG_TASKS) {
 		sched_init_cpu();
 		tty_init();
+		pmu_init_cpu(); /* user benchmarks count instructions (docs/bench.md) */
 	}
 	if (CONFIG_TRAPS) {
 		interrupts_setup();
 		smp_boot_secondaries();
+		gdbstub_init();
+		if (boot_options.gdb_wait)
+			gdbstub_wait_for_gdb();
 	} else if (platform.ncpus > 1) {
 		pr_info("smp: stage %d runs on CPU 0 only (%u in the device tree)", CONFIG_STAGE,
 			platform.ncpus);

@@ -13,6 +13,7 @@
 #include "core/printk.h"
 #include "core/task.h"
 #include "core/smp.h"
+#include "debug/gdbstub.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "trace/trace.h"
@@ -108,6 +109,8 @@ void crash_finish(void)
 	}
 	kprintf("System halted. To inspect it, attach GDB to the stub on UART1:\n"
 		"    make gdb GDBPORT=<port given to make run>\n");
+	/* Stays in the stub for GDB (never returns if it can run). */
+	gdbstub_enter_crash(crash_frame);
 	halt_forever();
 }
 

@@ -8,6 +8,7 @@ enum ipi_kind {
 	IPI_PING = 0, /* no action: used by self tests to check delivery */
 	IPI_STOP = 1, /* park this CPU for good (crash, power off) */
 	IPI_RESCHED = 2, /* a task became ready: run the scheduler */
+	IPI_DEBUG = 3, /* all-stop: park until the GDB stub resumes this CPU */
 };
 
 void smp_boot_secondaries(void);

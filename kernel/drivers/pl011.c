@@ -30,11 +30,14 @@ void pl011_init(struct pl011 *uart, volatile void *regs, unsigned irq)
 	       uart->early_rx_len < PL011_EARLY_RX)
 		uart->early_rx[uart->early_rx_len++] = mmio_read32(uart->regs + UART_DR) & 0xff;
 	/* The TRM's sequence: disable, let the current byte finish, then
-	 * reprogram. The baud rate is left as the firmware set it. */
+	 * reprogram. The baud rate is left as the firmware set it, and so is
+	 * the FIFO enable bit: changing it flushes the receive FIFO, which
+	 * would lose input that arrives meanwhile (typed ahead, or piped). */
 	mmio_write32(uart->regs + UART_CR, 0);
 	while (mmio_read32(uart->regs + UART_FR) & FR_BUSY)
 		arch_cpu_relax();
-	mmio_write32(uart->regs + UART_LCR_H, LCR_H_WLEN_8 | LCR_H_FEN);
+	mmio_write32(uart->regs + UART_LCR_H,
+		     LCR_H_WLEN_8 | (mmio_read32(uart->regs + UART_LCR_H) & LCR_H_FEN));
 	mmio_write32(uart->regs + UART_IMSC, 0);
 	mmio_write32(uart->regs + UART_ICR, 0x7ff);
 	mmio_write32(uart->regs + UART_CR, CR_UARTEN | CR_TXE | CR_RXE);

@@ -7,39 +7,12 @@
 #include "arch/arch.h"
 #include "core/monitor.h"
 #include "core/printk.h"
+#include "arch/aarch64/pmu.h"
 #include "trace/trace.h"
 #include "trace/trace_priv.h"
 
-#define PMU_INST_RETIRED 0x08
 #define BENCH_BATCH 64	 /* tracepoints between two counter reads */
 #define BENCH_SAMPLES 101 /* batches; the median and minimum are reported */
-
-static void pmu_start(void)
-{
-	/* Counter 0 counts instructions retired at EL1 and EL0; PMCR.E starts
-	 * the PMU. isb: the counter runs before the next instruction. */
-	__asm__ volatile("msr pmevtyper0_el0, %0\n\t"
-			 "msr pmcntenset_el0, %1\n\t"
-			 "msr pmcr_el0, %2\n\t"
-			 "isb" ::"r"((uint64_t)PMU_INST_RETIRED),
-			 "r"(1ul), "r"(1ul));
-}
-
-static inline uint64_t pmu_read(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("isb\n\tmrs %0, pmevcntr0_el0" : "=r"(v)::"memory");
-	return v;
-}
-
-static bool pmu_counts_instructions(void)
-{
-	uint64_t ceid;
-
-	__asm__ volatile("mrs %0, pmceid0_el0" : "=r"(ceid));
-	return ceid & (1ul << PMU_INST_RETIRED);
-}
 
 enum bench_kind { BENCH_EMPTY, BENCH_TRACEPOINT };
 
@@ -113,7 +86,7 @@ MONITOR_CMD(tracebench, "instructions per tracepoint (run QEMU with -icount)")
 	if (!pmu_counts_instructions())
 		kprintf("tracebench: this CPU's PMU does not count instructions "
 			"(QEMU needs -icount); numbers below are not instructions\n");
-	pmu_start();
+	pmu_init_cpu();
 	flags = arch_irq_save(); /* no timer tick inside a batch */
 	measure(BENCH_EMPTY, &base_med, &base_min);
 	kprintf("tracebench: loop and counter reads: %llu instructions per %u iterations\n",

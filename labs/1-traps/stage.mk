@@ -2,4 +2,4 @@
 # GICv2 interrupt controller, the generic-timer tick, interrupt-driven
 # console input, and the secondary CPUs started through PSCI.
 STAGE_NAME := traps
-STAGE_FEATURES := CONFIG_TRAPS CONFIG_SMP CONFIG_TRACE
+STAGE_FEATURES := CONFIG_TRAPS CONFIG_SMP CONFIG_GDBSTUB CONFIG_TRACE

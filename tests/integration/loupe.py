@@ -64,7 +64,7 @@ def qemu_argv(lab=None, smp=2, cmdline="", mem="512M", extra=(), gdbport=None,
         "-kernel", image, "-append", cmdline,
         *(["-initrd", initrd] if initrd else []),
         "-serial", "stdio",
-        "-serial", "tcp:127.0.0.1:%d,server=on,wait=off" % port,
+        "-serial", "tcp:127.0.0.1:%d,server=on,wait=off,nodelay=on" % port,
         *extra,
     ]
 

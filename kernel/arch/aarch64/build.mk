@@ -17,4 +17,5 @@ KERNEL_SRCS += \
 	kernel/arch/aarch64/smp.c \
 	kernel/arch/aarch64/addrspace.c \
 	kernel/arch/aarch64/backtrace.c \
+	kernel/arch/aarch64/pmu.c \
 	kernel/arch/aarch64/power.c

@@ -1,6 +1,7 @@
 #include "core/smp.h"
 
 #include "arch/arch.h"
+#include "arch/aarch64/pmu.h"
 #include "arch/aarch64/psci.h"
 #include "arch/aarch64/trap.h"
 #include "core/irq.h"
@@ -10,6 +11,7 @@
 #include "core/sched.h"
 #include "core/timer.h"
 #include "core/watchdog.h"
+#include "debug/gdbstub.h"
 #include "drivers/gicv2.h"
 #include "mm/kimage.h"
 #include "platform/platform.h"
@@ -32,6 +34,8 @@ static void ipi_handler(unsigned irq, void *arg)
 		__atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_ACQ_REL);
 		halt_forever();
 	}
+	if (irq == IPI_DEBUG)
+		gdbstub_ipi(this_cpu()->irq_frame);
 }
 
 void smp_send_ipi(unsigned cpu, enum ipi_kind kind)
@@ -77,6 +81,7 @@ static void ipi_enable_this_cpu(void)
 	irq_enable_on_this_cpu(IPI_PING);
 	irq_enable_on_this_cpu(IPI_STOP);
 	irq_enable_on_this_cpu(IPI_RESCHED);
+	irq_enable_on_this_cpu(IPI_DEBUG);
 }
 
 void smp_secondary_main(unsigned cpu)
@@ -86,8 +91,10 @@ void smp_secondary_main(unsigned cpu)
 	gic_init_cpu();
 	ipi_enable_this_cpu();
 	timer_start_this_cpu();
-	if (CONFIG_TASKS)
+	if (CONFIG_TASKS) {
 		sched_init_cpu();
+		pmu_init_cpu();
+	}
 	__atomic_store_n(&percpu[cpu].online, true, __ATOMIC_RELEASE);
 	if (CONFIG_TASKS)
 		sched_idle_loop();
@@ -105,6 +112,7 @@ void smp_boot_secondaries(void)
 	irq_register(IPI_PING, ipi_handler, NULL, "ipi-ping");
 	irq_register(IPI_STOP, ipi_handler, NULL, "ipi-stop");
 	irq_register(IPI_RESCHED, ipi_handler, NULL, "ipi-resched");
+	irq_register(IPI_DEBUG, ipi_handler, NULL, "ipi-debug");
 	ipi_enable_this_cpu();
 	ipis_ready = true;
 	if (!CONFIG_SMP)

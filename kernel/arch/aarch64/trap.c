@@ -11,6 +11,7 @@
 #include "core/sched.h"
 #include "core/symbols.h"
 #include "core/user_trap.h"
+#include "debug/gdbstub.h"
 #include "lib/compiler.h"
 #include "lib/format.h"
 
@@ -102,11 +103,17 @@ void trap_el1_sync(struct trap_frame *f, unsigned slot)
 {
 	if (esr_is_abort(f->esr) && (user_fault_from_kernel(f) || extable_fixup(f)))
 		return;
+	/* Breakpoints, watchpoints, steps: the GDB stub's (it declines a
+	 * BRK it did not plant, which is then a crash). */
+	if (CONFIG_GDBSTUB && gdbstub_is_debug_exception(f->esr) && gdbstub_debug_exception(f))
+		return;
 	trap_report_fatal(f, slot);
 }
 
 void trap_el0_sync(struct trap_frame *f, unsigned slot)
 {
+	if (CONFIG_GDBSTUB && gdbstub_is_debug_exception(f->esr) && gdbstub_debug_exception(f))
+		return;
 	if (!CONFIG_TASKS)
 		trap_report_fatal(f, slot); /* no user tasks in this stage */
 	user_trap_sync(f);
