@@ -118,3 +118,25 @@ class Console:
         if self.child.isalive():
             self.child.kill(signal.SIGKILL)
         self.child.close(force=True)
+
+
+def make(*args, input=None, timeout=BOOT_TIMEOUT, check=False):
+    """Run `make -s -C ROOT args...` as a user would; return (status, output).
+
+    make starts QEMU as a grandchild, which a plain timeout would leave
+    running: make gets its own process group, and the whole group is
+    killed if it does not finish in time."""
+    proc = subprocess.Popen(["make", "-s", "-C", ROOT, *args], start_new_session=True,
+                            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        out, _ = proc.communicate(input=input, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        raise AssertionError("make %s timed out:\n%s" % (" ".join(args),
+                                                         out.decode(errors="replace")))
+    out = out.decode(errors="replace")
+    if check and proc.returncode != 0:
+        raise AssertionError("make %s failed:\n%s" % (" ".join(args), out))
+    return proc.returncode, out

@@ -84,25 +84,15 @@ def test_monitor_in_every_stage(console, lab):
 
 def test_make_run_with_piped_stdin():
     """`make run` works when standard input is not a terminal."""
-    port = loupe.free_port()
-    proc = subprocess.run(
-        ["make", "-s", "-C", loupe.ROOT, "run", "LAB=%d" % MONITOR_LAB, "SMP=1",
-         "GDBPORT=%d" % port],
-        input=b"info\npoweroff\n", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        timeout=loupe.BOOT_TIMEOUT)
-    out = proc.stdout.decode(errors="replace")
+    status, out = loupe.make("run", "LAB=%d" % MONITOR_LAB, "SMP=1",
+                             "GDBPORT=%d" % loupe.free_port(), input=b"info\npoweroff\n")
     assert "Loupe kernel monitor" in out
     assert "CPUs: 1 online of 1" in out
-    assert proc.returncode == 0, out
+    assert status == 0, out
 
 
 def test_make_run_selftest_sets_exit_status():
-    port = loupe.free_port()
-    proc = subprocess.run(
-        ["make", "-s", "-C", loupe.ROOT, "run", "LAB=1", "SMP=4", "CMDLINE=selftest",
-         "GDBPORT=%d" % port],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        timeout=loupe.BOOT_TIMEOUT)
-    out = proc.stdout.decode(errors="replace")
+    status, out = loupe.make("run", "LAB=1", "SMP=4", "CMDLINE=selftest",
+                             "GDBPORT=%d" % loupe.free_port())
     assert re.search(r"selftest: \d+ passed, 0 failed", out), out
-    assert proc.returncode == 0, out
+    assert status == 0, out

@@ -140,15 +140,11 @@ def test_crash_user_leaves_system_running(console):
 
 def test_make_run_stage3_with_piped_stdin():
     """`make run LAB=3` passes the initrd and reaches init's loop."""
-    port = loupe.free_port()
-    proc = subprocess.run(
-        ["make", "-s", "-C", loupe.ROOT, "run", "LAB=3", "SMP=1", "GDBPORT=%d" % port],
-        input=b"ps\npoweroff\n", stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        timeout=loupe.BOOT_TIMEOUT)
-    out = proc.stdout.decode(errors="replace")
+    status, out = loupe.make("run", "LAB=3", "SMP=1", "GDBPORT=%d" % loupe.free_port(),
+                             input=b"ps\npoweroff\n")
     assert PROMPT in out, out
     assert re.search(r"^ +1 +init +running", out, re.M), out
-    assert proc.returncode == 0, out
+    assert status == 0, out
 
 
 def test_initrd_is_reproducible(tmp_path):

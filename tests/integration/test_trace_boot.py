@@ -18,9 +18,7 @@ TIMER_IRQ = 27  # QEMU virt's EL1 virtual timer PPI
 @pytest.fixture(scope="module")
 def make_trace_json():
     """Run `make trace` once, as a user would, and load build/trace.json."""
-    subprocess.run(["make", "-s", "-C", loupe.ROOT, "trace"], check=True,
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   timeout=loupe.BOOT_TIMEOUT * 2)
+    loupe.make("trace", timeout=loupe.BOOT_TIMEOUT * 2, check=True)
     path = os.path.join(loupe.ROOT, "build", "trace.json")
     with open(path) as f:
         return path, json.load(f)
