@@ -5,7 +5,6 @@ stage 3 on, init's command loop replaces it. These tests use stage 2
 unless they say otherwise.
 """
 import re
-import subprocess
 
 import pytest
 
