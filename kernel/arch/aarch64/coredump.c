@@ -10,35 +10,12 @@
 #include "core/power.h"
 #include "core/printk.h"
 #include "lib/compiler.h"
+#include "lib/elf_format.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kimage.h"
 
 const char *coredump_path = "build/crash/loupe.core";
-
-/* ELF constants from the System V gABI and the AArch64 ELF supplement. */
-#define ET_CORE 4
-#define EM_AARCH64 183
-#define PT_LOAD 1
-#define PT_NOTE 4
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-#define NT_PRSTATUS 1
-
-struct elf64_ehdr {
-	uint8_t e_ident[16];
-	uint16_t e_type, e_machine;
-	uint32_t e_version;
-	uint64_t e_entry, e_phoff, e_shoff;
-	uint32_t e_flags;
-	uint16_t e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t p_type, p_flags;
-	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
 
 /*
  * Linux's struct elf_prstatus on AArch64, the layout GDB reads from a core
