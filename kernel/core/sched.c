@@ -22,6 +22,7 @@ static struct spinlock sched_lock = SPINLOCK_INIT("sched");
  * when runq[p] is not empty, so the highest is found with one clz. */
 static struct list_node runq[NPRIO];
 static uint32_t runq_mask;
+static unsigned runq_len; /* [sched] READY tasks, for the trace's counter */
 /* [sched] SLEEPING tasks, unordered: there are few. */
 static struct list_node sleepers = LIST_INIT(sleepers);
 /* [sched] BLOCKED tasks with a deadline (IPC timeouts), on timeout_link. */
@@ -49,6 +50,7 @@ static void runq_push(struct task *t)
 {
 	list_push_back(&runq[t->priority], &t->sched_link);
 	runq_mask |= 1u << t->priority;
+	runq_len++;
 }
 
 static struct task *runq_pop(void)
@@ -61,6 +63,7 @@ static struct task *runq_pop(void)
 	prio = 31 - __builtin_clz(runq_mask);
 	n = runq[prio].next;
 	list_remove(n);
+	runq_len--;
 	if (list_empty(&runq[prio]))
 		runq_mask &= ~(1u << prio);
 	return list_entry(n, struct task, sched_link);
@@ -161,6 +164,7 @@ static void finish_switch(void)
 static void runq_take(struct task *t)
 {
 	list_remove(&t->sched_link);
+	runq_len--;
 	if (list_empty(&runq[t->priority]))
 		runq_mask &= ~(1u << t->priority);
 }
@@ -349,6 +353,17 @@ void sched_tick(void)
 
 	if (!cur)
 		return; /* the scheduler is not running on this CPU yet */
+	/* One run queue serves every CPU: CPU 0 samples its length once a
+	 * tick, and only when it changed, for the trace's counter track. */
+	if (this_cpu()->index == 0) {
+		static unsigned last_len = ~0u;
+		unsigned len = READ_ONCE(runq_len);
+
+		if (len != last_len) {
+			last_len = len;
+			trace_counter(TRACE_COUNTER_RUNQ_LEN, len);
+		}
+	}
 	/* Every CPU ticks 100 times a second: take the shared lock only when
 	 * there may be work. The lists are read without the lock; a task
 	 * added just after this check is seen one tick later. */
