@@ -24,6 +24,7 @@ KERNEL_SRCS += \
 	kernel/debug/gdb_step.c \
 	kernel/debug/gdb_stop.c \
 	kernel/debug/gdb_swbreak.c \
+	kernel/debug/gdb_task_threads.c \
 	kernel/debug/gdb_target_xml.c \
 	kernel/debug/gdb_threads.c \
 	kernel/debug/gdb_transport.c \

@@ -66,6 +66,8 @@ void gdbstub_init(void)
 	}
 	gdb_hw_init();
 	gdb_threads_register(&gdb_cpu_thread_source);
+	if (CONFIG_TASKS)
+		gdb_threads_register(&gdb_task_thread_source);
 	stub_ready = true;
 	gdb_transport_enable_irq(attention);
 	pr_info("gdb: stub listening on UART1 at 0x%llx (irq %u)",

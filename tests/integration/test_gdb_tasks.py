@@ -1,0 +1,38 @@
+"""Tasks as GDB threads through the in-kernel stub (whole system)."""
+import re
+import subprocess
+import time
+
+import loupe
+
+SELECT_INIT = ("python gdb.execute('thread %d' % [t.num for t in "
+               "gdb.selected_inferior().threads() if t.name == 'init'][0])")
+
+
+def test_blocked_user_task_is_a_thread_with_its_user_registers():
+    """init waits for console input: it is a thread of its own, named with
+    its state, and selecting it shows its user registers (pc in the program,
+    x8 = 63, the read system call it is blocked in)."""
+    port = loupe.free_port()
+    argv = loupe.qemu_argv(smp=2, gdbport=port)
+    argv[argv.index("stdio")] = "null"  # no console input: init blocks in read
+    qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(3)  # long enough for init to reach its prompt, even under load
+        out = subprocess.run(
+            ["gdb-multiarch", "-q", "-nx", "-batch",
+             "-ex", "target remote 127.0.0.1:%d" % port, "-ex", "info threads",
+             "-ex", SELECT_INIT, "-ex", "info registers pc x8", "-ex", "detach",
+             loupe.build_dir() + "/kernel.elf"],
+            capture_output=True, text=True, timeout=120).stdout
+    finally:
+        qemu.kill()
+        qemu.wait()
+    m = re.search(r"^ +\d+ +Thread (\d+) \"init\" \(blocked: console input\)", out, re.M)
+    assert m, out
+    assert int(m.group(1)) == 0x100 + 1  # GDB_TASK_THREAD_BASE + task id 1
+    assert re.search(r"Thread \d+ \"cpu0 ", out) and re.search(r"Thread \d+ \"cpu1 ", out), out
+    pc = re.search(r"^pc +0x([0-9a-f]+)", out, re.M)
+    assert pc and 0x400000 <= int(pc.group(1), 16) < 0x800000, out  # in init's text
+    assert re.search(r"^x8 +0x3f +63", out, re.M), out
