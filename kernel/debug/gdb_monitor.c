@@ -10,6 +10,7 @@
 #include "debug/gdb_hex.h"
 #include "debug/gdb_packet.h"
 #include "debug/gdb_threads.h"
+#include "trace/trace.h"
 #include "lib/compiler.h"
 #include "lib/errno.h"
 #include "lib/format.h"
@@ -75,6 +76,11 @@ static void dmesg_line(int level, const char *line, size_t len, void *arg)
 	gdb_console_output(buf, len + 1);
 }
 
+static void trace_line(const char *line)
+{
+	out("%s\n", line);
+}
+
 static const struct {
 	const char *name, *help;
 } commands[] = {
@@ -82,6 +88,7 @@ static const struct {
 	{ "ps", "threads (one per CPU until tasks exist), where they are, their state" },
 	{ "dmesg", "the kernel log" },
 	{ "reboot", "reset the machine (GDB loses the connection's state)" },
+	{ "trace", "trace on [CATS] | off | clear | status | mode overwrite|stop" },
 };
 
 static void cmd_help(void)
@@ -105,6 +112,11 @@ enum gdb_action gdb_cmd_monitor(const char *a, size_t n, struct gdb_reply *r)
 		cmd_ps();
 	} else if (strcmp(cmd, "dmesg") == 0) {
 		log_for_each_line(dmesg_line, NULL);
+	} else if (strncmp(cmd, "trace", 5) == 0 && (cmd[5] == ' ' || cmd[5] == '\0')) {
+		if (!CONFIG_TRACE)
+			out("the tracer is not in this stage\n");
+		else if (trace_control(cmd[5] ? cmd + 6 : "status", trace_line) < 0)
+			out("bad trace command '%s'; try 'monitor help'\n", cmd);
 	} else if (strcmp(cmd, "reboot") == 0) {
 		gdb_packet_send_str("OK");
 		power_reset();

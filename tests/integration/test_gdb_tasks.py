@@ -36,3 +36,24 @@ def test_blocked_user_task_is_a_thread_with_its_user_registers():
     pc = re.search(r"^pc +0x([0-9a-f]+)", out, re.M)
     assert pc and 0x400000 <= int(pc.group(1), 16) < 0x800000, out  # in init's text
     assert re.search(r"^x8 +0x3f +63", out, re.M), out
+
+
+def test_monitor_trace_controls_the_tracer():
+    port = loupe.free_port()
+    argv = loupe.qemu_argv(smp=1, gdbport=port)
+    qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)
+        out = subprocess.run(
+            ["gdb-multiarch", "-q", "-nx", "-batch",
+             "-ex", "target remote 127.0.0.1:%d" % port, "-ex", "monitor trace off",
+             "-ex", "monitor trace status", "-ex", "monitor trace on irq",
+             "-ex", "monitor trace bogus", "-ex", "detach", loupe.build_dir() + "/kernel.elf"],
+            capture_output=True, text=True, timeout=120).stdout
+    finally:
+        qemu.kill()
+        qemu.wait()
+    assert re.search(r"^trace: off, overwrite mode", out, re.M), out
+    assert re.search(r"^trace: on \(irq\)", out, re.M), out
+    assert "bad trace command 'trace bogus'" in out, out
