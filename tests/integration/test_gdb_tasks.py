@@ -50,7 +50,7 @@ def test_monitor_trace_controls_the_tracer():
              "-ex", "target remote 127.0.0.1:%d" % port, "-ex", "monitor trace off",
              "-ex", "monitor trace status", "-ex", "monitor trace on irq",
              "-ex", "monitor trace bogus", "-ex", "detach", loupe.build_dir() + "/kernel.elf"],
-            capture_output=True, text=True, timeout=120).stdout
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
     finally:
         qemu.kill()
         qemu.wait()
