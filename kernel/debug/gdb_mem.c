@@ -3,6 +3,12 @@
 #include <stdbool.h>
 
 #include "arch/aarch64/extable.h"
+#include "arch/aarch64/memory_map.h"
+#include "arch/aarch64/pagetable.h"
+#include "core/task.h"
+#include "debug/gdb_session.h"
+#include "debug/gdb_threads.h"
+#include "mm/uvm.h"
 #include "arch/aarch64/sysregs.h"
 #include "lib/errno.h"
 #include "mm/layout.h"
@@ -52,6 +58,32 @@ static paddr_t translate(uint64_t va, bool write)
 	return (par & PAR_PA_MASK) | (va & (PAGE_SIZE - 1));
 }
 
+/*
+ * A user address means the address space of the thread GDB selected (Hg),
+ * when that thread is a task: its own page tables are walked in software,
+ * and the page is reached through the linear map, whichever address space
+ * the stopped CPU happens to be in. NULL: use the CPU's translation.
+ */
+static struct uvm *selected_space(uint64_t va)
+{
+	struct task *t;
+
+	if (!CONFIG_TASKS || va >= USER_TOP)
+		return NULL;
+	t = gdb_thread_task(gdb_session_thread());
+	return t ? t->vm : NULL;
+}
+
+/* The linear-map address of user address va in vm, or NULL if unmapped. */
+static void *space_alias(struct uvm *vm, uint64_t va)
+{
+	uint64_t *pte = pt_leaf(vm->root, va, false);
+
+	if (!pte || !(*pte & PTE_VALID))
+		return NULL;
+	return phys_to_virt((*pte & PTE_ADDR_MASK) | (va & (PAGE_SIZE - 1)));
+}
+
 /* Bytes from addr to the end of its page, at most len. */
 static size_t chunk(uint64_t addr, size_t len)
 {
@@ -64,9 +96,11 @@ int gdb_mem_read(uint64_t addr, void *buf, size_t len)
 {
 	while (len) {
 		size_t n = chunk(addr, len);
+		struct uvm *vm = selected_space(addr);
+		const void *src = vm ? space_alias(vm, addr) : (const void *)addr;
 
-		if (translate(addr, false) == (paddr_t)-1 ||
-		    safe_copy(buf, (const void *)addr, n) < 0)
+		if (!src || (!vm && translate(addr, false) == (paddr_t)-1) ||
+		    safe_copy(buf, src, n) < 0)
 			return -EFAULT;
 		addr += n;
 		buf = (char *)buf + n;
@@ -78,8 +112,11 @@ int gdb_mem_read(uint64_t addr, void *buf, size_t len)
 /* A writable address for n bytes at addr (within one page), or NULL. */
 static void *writable(uint64_t addr, size_t n)
 {
+	struct uvm *vm = selected_space(addr);
 	paddr_t pa;
 
+	if (vm)
+		return space_alias(vm, addr);
 	if (translate(addr, true) != (paddr_t)-1)
 		return (void *)addr;
 	pa = translate(addr, false);
@@ -133,8 +170,14 @@ void gdb_mem_sync_text(const void *alias, uint64_t addr, size_t len)
 		__asm__ volatile("dc cvau, %0" ::"r"(p) : "memory");
 	__asm__ volatile("dsb ish" ::: "memory");
 	/* ...then drop stale instructions at the address they run from, on
-	 * every CPU of the inner-shareable domain, and refetch. */
-	for (uint64_t p = addr & ~(iline - 1); p < addr + len; p += iline)
-		__asm__ volatile("ic ivau, %0" ::"r"(p) : "memory");
+	 * every CPU of the inner-shareable domain, and refetch. A user address
+	 * may belong to another address space than this CPU's: invalidate
+	 * all instruction caches then. */
+	if (addr < USER_TOP) {
+		__asm__ volatile("ic ialluis" ::: "memory");
+	} else {
+		for (uint64_t p = addr & ~(iline - 1); p < addr + len; p += iline)
+			__asm__ volatile("ic ivau, %0" ::"r"(p) : "memory");
+	}
 	__asm__ volatile("dsb ish\n\tisb" ::: "memory");
 }

@@ -93,6 +93,16 @@ static bool task_get(unsigned long id, struct gdb_thread *th)
 	return true;
 }
 
+struct task *gdb_thread_task(unsigned long id)
+{
+	struct task *t;
+
+	if (!CONFIG_TASKS || id <= GDB_TASK_THREAD_BASE)
+		return NULL;
+	t = task_by_tid((int)(id - GDB_TASK_THREAD_BASE));
+	return t && t->state != LOUPE_TASK_ZOMBIE ? t : NULL;
+}
+
 static unsigned long task_on_cpu(unsigned cpu)
 {
 	const struct task *t = cpu < MAX_CPUS ? percpu[cpu].current : NULL;

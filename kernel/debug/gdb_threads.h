@@ -53,6 +53,10 @@ unsigned long gdb_thread_on_cpu(unsigned cpu);
  * be cut at size - 1 on a machine with very many threads). */
 size_t gdb_threads_xml(char *buf, size_t size);
 
+/* The task behind a task thread id, or NULL (gdb_task_threads.c). */
+struct task;
+struct task *gdb_thread_task(unsigned long id);
+
 /* Provided by gdb_cpu_threads.c and gdb_task_threads.c. */
 extern const struct gdb_thread_source gdb_cpu_thread_source;
 extern const struct gdb_thread_source gdb_task_thread_source;

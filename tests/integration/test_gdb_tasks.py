@@ -57,3 +57,40 @@ def test_monitor_trace_controls_the_tracer():
     assert re.search(r"^trace: off, overwrite mode", out, re.M), out
     assert re.search(r"^trace: on \(irq\)", out, re.M), out
     assert "bad trace command 'trace bogus'" in out, out
+
+
+def test_memory_and_breakpoint_in_a_blocked_tasks_address_space(console):
+    """With init's thread selected, memory reads go through init's own page
+    tables (they match bin/init's bytes), and a breakpoint at the
+    instruction after its read() hits in init once a line is typed."""
+    import threading
+
+    port = loupe.free_port()
+    c = console(smp=2, gdbport=port)
+    c.expect("init> ")
+    init_elf = loupe.build_dir() + "/user/init"
+
+    def type_a_line():
+        time.sleep(4)  # after GDB has set the breakpoint and continued
+        c.child.sendline("help")
+
+    typist = threading.Thread(target=type_a_line)
+    typist.start()
+    out = subprocess.run(
+        ["gdb-multiarch", "-q", "-nx", "-batch",
+         "-ex", "target remote 127.0.0.1:%d" % port, "-ex", SELECT_INIT,
+         "-ex", "x/2wx $pc", "-ex", "break *$pc", "-ex", "continue",
+         "-ex", "info registers pc", "-ex", "delete", "-ex", "detach",
+         loupe.build_dir() + "/kernel.elf"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    typist.join()
+    words = re.search(r"^(0x[0-9a-f]+):\s+(0x[0-9a-f]{8})\s+(0x[0-9a-f]{8})", out, re.M)
+    assert words, out
+    # The same two instruction words, read statically from init's ELF.
+    ref = subprocess.run(["gdb-multiarch", "-q", "-nx", "-batch", "-ex",
+                          "x/2wx %s" % words.group(1), init_elf],
+                         capture_output=True, text=True, timeout=60).stdout
+    assert words.group(2) in ref and words.group(3) in ref, (out, ref)
+    assert re.search(r"hit Breakpoint 1, 0x[0-9a-f]+ in \?\? \(\)", out) or \
+        re.search(r"Thread \d+ \"init\" hit Breakpoint 1", out), out
+    assert re.search(r"^pc +%s" % words.group(1), out, re.M), out
