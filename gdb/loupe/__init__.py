@@ -7,9 +7,7 @@ functions, and defines the `lp-` commands that format what they yield.
 import importlib
 
 # Import order is registration order; `help user-defined` lists them so.
-# IPC and capability commands will be added as modules here when those
-# subsystems land.
-MODULES = ("tasks", "cpus", "log", "backtrace", "vm", "crash", "symbols")
+MODULES = ("tasks", "cpus", "log", "backtrace", "vm", "crash", "symbols", "ipc")
 
 
 def register_all():

@@ -94,3 +94,32 @@ def test_memory_and_breakpoint_in_a_blocked_tasks_address_space(console):
     assert re.search(r"hit Breakpoint 1, 0x[0-9a-f]+ in \?\? \(\)", out) or \
         re.search(r"Thread \d+ \"init\" hit Breakpoint 1", out), out
     assert re.search(r"^pc +%s" % words.group(1), out, re.M), out
+
+
+def test_lp_caps_and_lp_ipc_through_the_stub(console):
+    """lp-caps and lp-ipc, run through Loupe's own stub, show what
+    `ipcdemo hold` set up: an endpoint with all rights in slot 0, a badged
+    send-only copy in slot 2, a notification with bits 0x5 pending, and the
+    task itself waiting to receive."""
+    port = loupe.free_port()
+    c = console(smp=2, gdbport=port)
+    c.expect("init> ")
+    c.child.sendline("run ipcdemo hold")
+    time.sleep(2)
+    build = loupe.build_dir()
+    out = subprocess.run(
+        ["gdb-multiarch", "-q", "-nx", "-batch", "-iex", "add-auto-load-safe-path " + build,
+         "-ex", "target remote 127.0.0.1:%d" % port, "-ex", "lp-ps", "-ex", "lp-caps ipcdemo",
+         "-ex", "lp-ipc", "-ex", "detach", build + "/kernel.elf"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    m = re.search(r"^ +(\d+) +ipcdemo +blocked", out, re.M)
+    assert m, out
+    tid = m.group(1)
+    assert re.search(r"Capabilities of ipcdemo \(id %s\):" % tid, out), out
+    assert re.search(r"^ +0 +endpoint +id \d+ +send,recv,grant,map_r,map_w,map_x,control\s*$",
+                     out, re.M), out
+    assert re.search(r"^ +1 +notification +id \d+ +send,recv", out, re.M), out
+    assert re.search(r"^ +2 +endpoint +id \d+ +send +badge 7", out, re.M), out
+    assert re.search(r"^  receivers waiting: ipcdemo\(%s\)$" % tid, out, re.M), out
+    assert re.search(r"^  callers waiting: +-$", out, re.M), out
+    assert re.search(r"^  pending bits: 0x5$", out, re.M), out

@@ -8,6 +8,9 @@
  *   ipcdemo server     answers "add one" requests on slot 0
  *   ipcdemo client N   makes N requests on slot 0, pausing in between
  *   ipcdemo spin MS    burns the CPU for MS milliseconds
+ *   ipcdemo hold       holds an endpoint (and a badged copy of it) and a
+ *                      notification with bits pending, and waits on the
+ *                      endpoint for ever: something for lp-caps and lp-ipc
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +101,14 @@ int main(int argc, char **argv)
 		return client(atol(argv[2]));
 	if (argc > 2 && !strcmp(argv[1], "spin"))
 		return spin(atol(argv[2]));
+	if (argc > 1 && !strcmp(argv[1], "hold")) {
+		struct ipc_msg m;
+
+		if (endpoint_create(0) || notification_create(1) ||
+		    cap_copy(0, 2, LOUPE_RIGHT_SEND, 7) || notify_signal(1, 0x5))
+			return 1;
+		return ipc_recv(0, &m, LOUPE_TIMEOUT_NEVER) ? 1 : 0;
+	}
 
 	if (endpoint_create(0))
 		return 1;

@@ -1,0 +1,138 @@
+"""Capabilities and IPC (kernel/ipc/): lp-caps TASK and lp-ipc.
+
+A task's capability table is struct task.caps[]; each slot names a struct
+kobject (endpoint, notification or task object) with rights and a badge.
+lp-ipc finds every endpoint and notification some task holds, and shows
+who waits on it: the tasks queued on an endpoint's senders and receivers
+lists, or a notification's waiters, linked through their sched_link.
+"""
+import gdb
+
+from loupe import common, tasks
+from loupe.common import LoupeError
+
+
+def _right_names():
+    """{bit: name} of the LOUPE_RIGHT_* macros, from the debug information
+    when the kernel was built with macros, else from the ABI's documented
+    order (include/loupe/ipc.h)."""
+    order = ["send", "recv", "grant", "map_r", "map_w", "map_x", "control"]
+    return {1 << i: n for i, n in enumerate(order)}
+
+
+def rights_text(rights):
+    names = [n for bit, n in sorted(_right_names().items()) if rights & bit]
+    return ",".join(names) or "none"
+
+
+def obj_type_name(obj):
+    names = common.enum_names("enum loupe_obj_type")
+    return names.get(int(obj["type"]), "?")
+
+
+def caps_of(t):
+    """(slot, kobject pointer, rights, badge) for each used slot of task t."""
+    caps = t["caps"]
+    count = caps.type.strip_typedefs().range()[1] + 1
+    for slot in range(count):
+        cap = caps[slot]
+        obj = cap["obj"]
+        if int(obj):
+            yield slot, obj, int(cap["rights"]), int(cap["badge"])
+
+
+def _queue(obj, struct_name, member):
+    """Task names queued on the list `member` of an object of struct_name."""
+    typed = obj.cast(common.struct_type(struct_name).pointer())
+    head = typed.dereference()[member]
+    return ["%s(%d)" % (common.c_string(t["name"]), int(t["tid"]))
+            for t in common.list_entries(head, "task", "sched_link",
+                                         "%s %s" % (struct_name, member))]
+
+
+def ipc_objects():
+    """Every endpoint and notification a task holds: {address: (kobject
+    pointer, [holder descriptions])}, in order of first appearance."""
+    found = {}
+    for t in tasks.all_tasks():
+        if bool(t["is_idle"]):
+            continue
+        for slot, obj, rights, badge in caps_of(t):
+            if obj_type_name(obj) not in ("endpoint", "notification"):
+                continue
+            holder = "%s(%d) slot %d [%s]%s" % (
+                common.c_string(t["name"]), int(t["tid"]), slot, rights_text(rights),
+                " badge %d" % badge if badge else "")
+            found.setdefault(int(obj), (obj, []))[1].append(holder)
+    return found
+
+
+class CapsCommand(common.Command):
+    """Show a task's capability table.
+
+Usage: lp-caps TASK
+
+TASK is an id, a name or a struct task pointer, as lp-ps shows them. One
+line per used slot: the slot number, the object's type and id (the id the
+trace uses too), the rights (send, recv, grant, map_r/w/x, control), the
+badge, and whether the object was destroyed."""
+
+    name = "lp-caps"
+
+    def run(self, argv, from_tty):
+        if len(argv) != 1:
+            raise LoupeError("usage: lp-caps TASK (an id, a name or a task pointer)")
+        t = tasks.find_task(argv[0])
+        rows = list(caps_of(t))
+        gdb.write("Capabilities of %s (id %d):\n" % (common.c_string(t["name"]),
+                                                    int(t["tid"])))
+        if not rows:
+            gdb.write("  (none)\n")
+        for slot, obj, rights, badge in rows:
+            gdb.write("  %2d  %-12s id %-4d %-28s%s%s\n" % (
+                slot, obj_type_name(obj), int(obj["id"]), rights_text(rights),
+                " badge %d" % badge if badge else "",
+                " (destroyed)" if bool(obj["dead"]) else ""))
+
+
+class IpcCommand(common.Command):
+    """Show the endpoints and notifications tasks hold, and who waits on them.
+
+Usage: lp-ipc
+
+For each endpoint: its id, the capabilities naming it (task, slot,
+rights, badge), the callers queued for a receiver and the receivers
+waiting for a caller. For each notification: its pending bits and the
+tasks waiting. Tasks waiting for a reply are shown by lp-ps ("ipc
+reply")."""
+
+    name = "lp-ipc"
+
+    def run(self, argv, from_tty):
+        objects = list(ipc_objects().values())
+        if not objects:
+            gdb.write("(no task holds an endpoint or a notification)\n")
+        for obj, holders in objects:
+            kind = obj_type_name(obj)
+            gdb.write("%s %d%s\n" % (kind, int(obj["id"]),
+                                     " (destroyed)" if bool(obj["dead"]) else ""))
+            for h in holders:
+                gdb.write("  held by %s\n" % h)
+            if kind == "endpoint":
+                gdb.write("  callers waiting:   %s\n" %
+                          (", ".join(_queue(obj, "endpoint", "senders")) or "-"))
+                gdb.write("  receivers waiting: %s\n" %
+                          (", ".join(_queue(obj, "endpoint", "receivers")) or "-"))
+            else:
+                typed = obj.cast(common.struct_type("notification").pointer())
+                gdb.write("  pending bits: 0x%x\n" % int(typed["word"]))
+                gdb.write("  waiting: %s\n" %
+                          (", ".join(_queue(obj, "notification", "waiters")) or "-"))
+
+
+def register():
+    CapsCommand()
+    IpcCommand()
+
+
+register()
