@@ -7,7 +7,7 @@ functions, and defines the `lp-` commands that format what they yield.
 import importlib
 
 # Import order is registration order; `help user-defined` lists them so.
-MODULES = ("tasks", "cpus", "log", "backtrace", "vm", "crash", "symbols", "ipc")
+MODULES = ("tasks", "cpus", "log", "backtrace", "vm", "crash", "symbols", "ipc", "trace")
 
 
 def register_all():

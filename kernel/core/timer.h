@@ -13,5 +13,8 @@
 void timer_init(unsigned irq);
 /* Start the tick on a secondary CPU. */
 void timer_start_this_cpu(void);
+/* The counter's frequency (CNTFRQ_EL0), for debuggers. */
+extern uint64_t timer_counter_hz;
+
 /* Nanoseconds from the counter, independent of ticks. */
 uint64_t timer_now_ns(void);

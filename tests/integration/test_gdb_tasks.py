@@ -123,3 +123,29 @@ def test_lp_caps_and_lp_ipc_through_the_stub(console):
     assert re.search(r"^  receivers waiting: ipcdemo\(%s\)$" % tid, out, re.M), out
     assert re.search(r"^  callers waiting: +-$", out, re.M), out
     assert re.search(r"^  pending bits: 0x5$", out, re.M), out
+
+
+def test_lp_trace_from_a_core_file(tmp_path):
+    """lp-trace turns the rings inside a core file (5 s of ticks before
+    crash=hang is reported) into JSON that passes trace/check.py."""
+    import json
+    import os
+    import sys
+
+    core, out_json = tmp_path / "hang.core", tmp_path / "trace.json"
+    status, _ = loupe.run(smp=2, cmdline="crash=hang panic=poweroff coredump=%s" % core)
+    assert status == 3
+    build = loupe.build_dir()
+    out = subprocess.run(
+        ["gdb-multiarch", "-q", "-nx", "-batch", "-iex", "add-auto-load-safe-path " + build,
+         "-ex", "lp-trace %s" % out_json, build + "/kernel.elf", str(core)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    m = re.search(r"lp-trace: (\d+) records from 2 CPUs \(0 dropped\)", out)
+    assert m and int(m.group(1)) > 500, out  # 100 ticks a second, two events each
+    sys.path.insert(0, os.path.join(loupe.ROOT, "trace"))
+    import loupetrace
+    assert loupetrace.check_file(str(out_json)) == []
+    doc = json.load(open(out_json))
+    # The virtual timer (interrupt 27) ticked on both CPUs' tracks.
+    ticks = [e for e in doc["traceEvents"] if e["ph"] == "X" and e["name"].startswith("irq 27")]
+    assert len(ticks) > 500 and len({e["tid"] for e in ticks}) == 2, doc["metadata"]

@@ -13,6 +13,9 @@
 #define CNTV_CTL_ENABLE 1ul
 
 static unsigned timer_irq;
+/* CNTFRQ_EL0, kept in memory so a debugger or a core file can turn counter
+ * values (such as trace timestamps) into time without the register. */
+uint64_t timer_counter_hz;
 static uint64_t ticks_per_period; /* counter ticks between interrupts */
 
 static void timer_arm_next(void)
@@ -57,6 +60,7 @@ void timer_init(unsigned irq)
 	if (!freq)
 		panic("timer: CNTFRQ_EL0 is 0; firmware did not set the counter frequency");
 	timer_irq = irq;
+	timer_counter_hz = freq;
 	ticks_per_period = freq / TIMER_HZ;
 	if (irq_register(irq, timer_tick, NULL, "timer") < 0)
 		panic("timer: interrupt %u already taken", irq);
