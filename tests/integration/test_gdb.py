@@ -297,7 +297,14 @@ def test_whole_system_with_user_tasks(smp):
         g.cmd("break timer_tick")
         assert re.search(r"Breakpoint 1, timer_tick \(", g.cmd("continue"))
         g.cmd("delete")
-        g.cmd("watch percpu[0].ticks")
+        # Watch the tick count of the CPU that stopped in timer_tick: it
+        # resumes inside its handler and writes it. Another CPU's handler
+        # runs with debug exceptions masked, so its write would not stop.
+        threads = g.cmd("info threads")
+        cur = re.search(r'^\* +\d+ +Thread \d+ "(?:cpu(\d+)[^"]*|[^"]*)" '
+                        r'\((?:running on cpu(\d+)|[^)]*)\)', threads, re.M)
+        assert cur and (cur.group(1) or cur.group(2)), threads
+        g.cmd("watch percpu[%s].ticks" % (cur.group(1) or cur.group(2)))
         out = g.cmd("continue")
         assert re.search(r"Old value = \d+\s+New value = \d+", out), out
         g.cmd("delete")
