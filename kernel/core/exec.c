@@ -24,7 +24,6 @@
 #define AT_HWCAP 16
 #define AT_SECURE 23
 #define AT_RANDOM 25
-#define AT_EXECFN 31
 #define NAUXV 13
 
 /* Everything above the pointers on the initial stack must fit in this. */
