@@ -20,8 +20,9 @@ Q ?= @
 # user/lib/ is linked into every program.
 USER_LIB_SRCS := user/lib/loupe.c user/lib/ipc.c
 
-USER_PROGRAMS := init utest crasher stress stressworker ipctest ipcdemo ipcbench
+USER_PROGRAMS := init console utest crasher stress stressworker ipctest ipcdemo ipcbench
 USER_SRCS_init := user/init/init.c user/init/shell.c
+USER_SRCS_console := user/console/console.c user/console/line.c user/console/uart.c
 USER_SRCS_utest := user/tests/utest.c user/tests/utest_env.c user/tests/utest_mem.c \
 	user/tests/utest_efault.c user/tests/utest_tasks.c user/tests/check.c \
 	user/tests/regcheck.c

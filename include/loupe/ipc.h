@@ -21,6 +21,7 @@ enum loupe_obj_type {
 	LOUPE_OBJ_IRQ = 4,
 	LOUPE_OBJ_MMIO = 5,
 	LOUPE_OBJ_TASK = 6,
+	LOUPE_OBJ_REPLY = 7, /* the right to answer one caller */
 };
 
 /* Rights. */
@@ -86,3 +87,83 @@ enum loupe_obj_type {
 #define LOUPE_SYS_notify_signal (LOUPE_SYS_BASE + 0x1c) /* (slot, bits) */
 #define LOUPE_SYS_notify_wait (LOUPE_SYS_BASE + 0x1d)	/* (slot) */
 #define LOUPE_SYS_notify_poll (LOUPE_SYS_BASE + 0x1e)	/* (slot) */
+
+/*
+ * Memory: frames (RAM the kernel hands out) and mmio regions (device
+ * registers, given to init at boot) are mapped with the same calls. The
+ * protection asked for must be within the capability's map rights
+ * (LOUPE_RIGHT_MAP_R/W/X -> LOUPE_PROT_READ/WRITE/EXEC); writable or
+ * executable mappings must also be readable; device memory is never
+ * executable. A frame's memory lives while a capability or a mapping of it
+ * remains.
+ */
+#define LOUPE_PROT_READ 4
+#define LOUPE_PROT_WRITE 2
+#define LOUPE_PROT_EXEC 1
+/* task_slot value meaning "the calling task itself". */
+#define LOUPE_SELF 0xffffull
+/* frame_create(slot, pages): zeroed, physically contiguous RAM. */
+#define LOUPE_SYS_frame_create (LOUPE_SYS_BASE + 0x1f)
+#define LOUPE_FRAME_MAX_PAGES 256
+/* frame_map(slot, task_slot, vaddr, prot): map the whole frame or mmio
+ * region at page-aligned vaddr (0: the kernel picks) in the caller
+ * (LOUPE_SELF) or in the task named by task_slot, which needs the control
+ * right. Returns the address. */
+#define LOUPE_SYS_frame_map (LOUPE_SYS_BASE + 0x20)
+/* frame_unmap(task_slot, vaddr): remove the mapping made at vaddr. */
+#define LOUPE_SYS_frame_unmap (LOUPE_SYS_BASE + 0x21)
+/* frame_info(slot): size in bytes of a frame or mmio region. */
+#define LOUPE_SYS_frame_info (LOUPE_SYS_BASE + 0x22)
+
+/*
+ * Interrupts: irq_bind(irq_slot, notification_slot, bits) makes the
+ * interrupt signal `bits` on the notification (needs recv on the irq and
+ * send on the notification). Each interrupt masks the line until the
+ * driver calls irq_ack(irq_slot) after handling it. notification_slot
+ * LOUPE_SELF unbinds.
+ */
+#define LOUPE_SYS_irq_bind (LOUPE_SYS_BASE + 0x23)
+#define LOUPE_SYS_irq_ack (LOUPE_SYS_BASE + 0x24)
+
+/*
+ * notify_bind(slot): bind a notification (recv right) to the caller, so a
+ * server waiting in ipc_recv also wakes for it: the message then has label
+ * LOUPE_LABEL_NOTIFY, the bits taken in w[0] and badge 0. LOUPE_SELF
+ * unbinds.
+ */
+#define LOUPE_SYS_notify_bind (LOUPE_SYS_BASE + 0x25)
+#define LOUPE_LABEL_NOTIFY 0xffffu
+
+/*
+ * Deferred replies: reply_save(slot) moves the right to answer the current
+ * caller into a reply capability (type LOUPE_OBJ_REPLY, send right), so
+ * the server can receive other requests first; reply_send(slot, tag, w)
+ * answers through it and empties the slot. Deleting an unused reply
+ * capability fails its caller with -EPIPE.
+ */
+#define LOUPE_SYS_reply_save (LOUPE_SYS_BASE + 0x26)
+#define LOUPE_SYS_reply_send (LOUPE_SYS_BASE + 0x27)
+
+/*
+ * Kernel log for the console server: klog_read(buf, len, cursor) copies
+ * complete console-level lines from byte position `cursor` of the log,
+ * returns the bytes copied and the next cursor in x1. Lines the kernel
+ * printed itself before the console was handed over are skipped.
+ * klog_bind(notification_slot, bits) has the kernel signal `bits` when new
+ * lines arrive (one binding at a time).
+ */
+#define LOUPE_SYS_klog_read (LOUPE_SYS_BASE + 0x28)
+#define LOUPE_SYS_klog_bind (LOUPE_SYS_BASE + 0x29)
+/* klog_input(buf, len): bytes typed before the handover that the kernel
+ * received but nobody read; returns how many were copied. */
+#define LOUPE_SYS_klog_input (LOUPE_SYS_BASE + 0x2a)
+
+/*
+ * Capabilities init finds in its table at start (docs/ipc.md). Slot 0 of
+ * every task is its standard input and output: an endpoint of the console
+ * protocol (include/loupe/console.h) that the Linux read/write calls on
+ * fds 0-2 are forwarded to. Children inherit a copy.
+ */
+#define LOUPE_SLOT_STDIO 0
+#define LOUPE_INIT_SLOT_UART_MMIO 1 /* UART0 registers: map r/w */
+#define LOUPE_INIT_SLOT_UART_IRQ 2  /* UART0 interrupt */

@@ -1,14 +1,25 @@
 #include "core/console.h"
 
 #include "arch/arch.h"
+#include "core/printk.h"
 #include "core/spinlock.h"
 #include "core/watchdog.h"
+#include "ipc/klog.h"
 #include "lib/compiler.h"
 
 static const struct console_driver *console_drv;
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 static int rx_pop(void);
 static bool console_panic_mode;
+
+/* The handover. user_maps counts user mappings of the UART (atomic);
+ * user_owned is set at the first one and cleared by the tick after the
+ * last one went. */
+static struct {
+	unsigned user_maps;
+	bool user_owned;
+	bool rx_released;
+} owner;
 
 /*
  * Received bytes, filled by the UART interrupt handler (single producer,
@@ -59,7 +70,8 @@ void console_write(const char *s, size_t len)
 		return;
 	}
 	flags = spin_lock_irqsave(&console_lock);
-	write_locked(drv, s, len);
+	if (!owner.user_owned)
+		write_locked(drv, s, len);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
@@ -131,4 +143,55 @@ int console_getc(void)
 			return c;
 		arch_cpu_relax();
 	}
+}
+
+bool console_user_owned(void)
+{
+	return READ_ONCE(owner.user_owned) && !console_panic_mode;
+}
+
+void console_handover(const char *task_name, int tid)
+{
+	const struct console_driver *drv = READ_ONCE(console_drv);
+	unsigned long flags;
+
+	if (__atomic_fetch_add(&owner.user_maps, 1, __ATOMIC_ACQ_REL) != 0 || !drv)
+		return;
+	pr_info("console: %s (task %d) drives UART0 now; kernel messages go to the log ring",
+		task_name, tid);
+	flags = spin_lock_irqsave(&console_lock);
+	/* Let the last bytes leave before someone else programs the UART. */
+	owner.user_owned = true;
+	spin_unlock_irqrestore(&console_lock, flags);
+	log_mark_handover();
+	if (drv->release_rx && !owner.rx_released) {
+		drv->release_rx(drv->ctx);
+		owner.rx_released = true;
+	}
+}
+
+void console_mapping_gone(void)
+{
+	__atomic_sub_fetch(&owner.user_maps, 1, __ATOMIC_ACQ_REL);
+}
+
+void console_tick(void)
+{
+	const struct console_driver *drv = READ_ONCE(console_drv);
+	unsigned long flags;
+
+	if (!drv)
+		return;
+	if (READ_ONCE(owner.user_owned) && __atomic_load_n(&owner.user_maps, __ATOMIC_ACQUIRE) == 0) {
+		flags = spin_lock_irqsave(&console_lock);
+		owner.user_owned = false;
+		spin_unlock_irqrestore(&console_lock, flags);
+		log_replay_unread();
+		pr_info("console: the console server is gone; the kernel drives UART0 again");
+	}
+	/* Receive comes back once nobody else holds the interrupt. */
+	if (!owner.user_owned && owner.rx_released && drv->claim_rx && drv->claim_rx(drv->ctx) == 0)
+		owner.rx_released = false;
+	if (CONFIG_IPC)
+		klog_tick();
 }

@@ -12,6 +12,9 @@ struct console_driver {
 	const char *name;
 	void (*putc)(void *ctx, char c);
 	int (*try_getc)(void *ctx); /* a received byte, or -1 if none */
+	/* Stop / restart interrupt-driven receive (the console handover). */
+	void (*release_rx)(void *ctx);
+	int (*claim_rx)(void *ctx);
 	void *ctx;
 };
 
@@ -38,3 +41,17 @@ bool console_has_input(void);
 /* Called (from the receive interrupt) after bytes arrive; tasks blocked
  * in tty_read are woken through it. */
 extern void (*console_rx_notify)(void);
+
+/*
+ * Handing the UART to a user-space console server (docs/ipc.md). When a
+ * task maps the console UART's registers, the kernel stops writing to it
+ * and releases its receive interrupt; printk keeps filling the log ring,
+ * which the server prints (klog_read). When the last such mapping goes
+ * (the server died), the kernel takes the UART back from its next tick on
+ * CPU 0 and prints what the server did not. A panic always prints.
+ */
+void console_handover(const char *task_name, int tid);
+void console_mapping_gone(void);
+bool console_user_owned(void);
+/* CPU 0's tick: finish a take-back, re-arm receive, signal klog. */
+void console_tick(void);

@@ -32,6 +32,35 @@ int irq_register(unsigned irq, irq_handler_t fn, void *arg, const char *name)
 	return err;
 }
 
+void irq_unregister(unsigned irq)
+{
+	unsigned long flags;
+
+	if (irq >= IRQ_MAX)
+		return;
+	gic_disable(irq);
+	flags = spin_lock_irqsave(&irq_table_lock);
+	__atomic_store_n(&irq_table[irq].handler, NULL, __ATOMIC_RELEASE);
+	irq_table[irq].arg = NULL;
+	irq_table[irq].name = NULL;
+	spin_unlock_irqrestore(&irq_table_lock, flags);
+}
+
+bool irq_has_handler(unsigned irq)
+{
+	return irq < IRQ_MAX && __atomic_load_n(&irq_table[irq].handler, __ATOMIC_ACQUIRE);
+}
+
+void irq_mask(unsigned irq)
+{
+	gic_disable(irq);
+}
+
+void irq_unmask(unsigned irq)
+{
+	gic_enable(irq);
+}
+
 void irq_enable_on_this_cpu(unsigned irq)
 {
 	gic_enable(irq);

@@ -17,6 +17,15 @@ typedef void (*irq_handler_t)(unsigned irq, void *arg);
  * -EINVAL for a bad number, -EBUSY if irq already has a handler. */
 int irq_register(unsigned irq, irq_handler_t fn, void *arg, const char *name);
 void irq_enable_on_this_cpu(unsigned irq);
+/* Detach irq's handler and disable it. A handler already running on
+ * another CPU may still finish: handlers must not rely on their arg
+ * staying valid after this (user interrupts look their binding up under a
+ * lock instead). */
+void irq_unregister(unsigned irq);
+bool irq_has_handler(unsigned irq);
+/* Stop / resume delivery of one interrupt at the controller. */
+void irq_mask(unsigned irq);
+void irq_unmask(unsigned irq);
 
 /* Called by the exception vector: acknowledge, dispatch, end. */
 void irq_handle(void);

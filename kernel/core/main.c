@@ -27,6 +27,7 @@
 #include "drivers/gicv2.h"
 #include "drivers/pl011.h"
 #include "mm/frame.h"
+#include "ipc/ipc.h"
 #include "mm/heap.h"
 #include "mm/kimage.h"
 #include "mm/vm.h"
@@ -35,18 +36,36 @@
 paddr_t kimage_phys_base;
 
 static struct pl011 console_uart;
-static const struct console_driver console_pl011 = {
-	.name = "pl011",
-	.putc = pl011_putc,
-	.try_getc = pl011_try_getc,
-	.ctx = &console_uart,
-};
 
 static void console_rx_byte(char c, void *arg)
 {
 	(void)arg;
 	console_rx_push(c);
 }
+
+static void console_release_rx(void *ctx)
+{
+	pl011_stop_rx(ctx);
+	console_rx_irq_enabled(false);
+}
+
+static int console_claim_rx(void *ctx)
+{
+	int err = pl011_set_rx_handler(ctx, console_rx_byte, NULL, "uart0");
+
+	if (!err)
+		console_rx_irq_enabled(true);
+	return err;
+}
+
+static const struct console_driver console_pl011 = {
+	.name = "pl011",
+	.putc = pl011_putc,
+	.try_getc = pl011_try_getc,
+	.release_rx = console_release_rx,
+	.claim_rx = console_claim_rx,
+	.ctx = &console_uart,
+};
 
 static void console_setup(void)
 {
@@ -95,8 +114,7 @@ static void interrupts_setup(void)
 	gic_init_cpu();
 	pr_info("gic: GICv2 with %u interrupt lines", gic_num_irqs());
 	timer_init(platform.timer_irq);
-	if (pl011_set_rx_handler(&console_uart, console_rx_byte, NULL, "uart0") == 0)
-		console_rx_irq_enabled(true);
+	console_claim_rx(&console_uart);
 	arch_irq_enable();
 }
 
@@ -130,6 +148,8 @@ static void start_init(void)
 	if (!init)
 		panic("cannot start init from the initrd: error %d%s", err,
 		      platform.initrd_end ? "" : " (no initrd: QEMU needs -initrd)");
+	if (CONFIG_IPC)
+		ipc_give_boot_caps(init);
 	pr_info("init: started as task %d", init->tid);
 	sched_make_ready(init);
 }

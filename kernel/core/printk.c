@@ -207,3 +207,65 @@ void log_replay_to_console(void)
 {
 	log_for_each_line(replay_line, NULL);
 }
+
+/* Where the console server's part of the log begins, and how far it has
+ * read (for the take-back). */
+static uint64_t klog_start, klog_consumed;
+
+void log_mark_handover(void)
+{
+	klog_start = klog_consumed = __atomic_load_n(&log_head, __ATOMIC_ACQUIRE);
+}
+
+size_t log_read_console(uint64_t *cursor, char *out, size_t max)
+{
+	unsigned long flags = log_lock_acquire();
+	uint64_t head = log_head, pos = *cursor < klog_start ? klog_start : *cursor;
+	size_t n = 0;
+
+	if (pos > head)
+		pos = head;
+	if (head - pos > LOG_BUF_SIZE) { /* overwritten: from the oldest whole line */
+		pos = head - LOG_BUF_SIZE;
+		while (pos < head && log_buf[pos % LOG_BUF_SIZE] != '\n')
+			pos++;
+		pos++;
+	}
+	while (pos < head) {
+		uint64_t end = pos, start = pos;
+		int level = LOG_INFO;
+
+		while (end < head && log_buf[end % LOG_BUF_SIZE] != '\n')
+			end++;
+		if (end == head)
+			break;
+		if (end - pos >= 3 && log_buf[pos % LOG_BUF_SIZE] == '<') {
+			level = log_buf[(pos + 1) % LOG_BUF_SIZE] - '0';
+			pos += 3;
+		}
+		if (level <= console_loglevel) {
+			if (n + (end + 1 - pos) > max) {
+				pos = start; /* whole lines only */
+				break;
+			}
+			for (uint64_t i = pos; i <= end; i++)
+				out[n++] = log_buf[i % LOG_BUF_SIZE];
+		}
+		pos = end + 1;
+	}
+	*cursor = pos;
+	if (pos > klog_consumed)
+		klog_consumed = pos;
+	log_lock_release(flags);
+	return n;
+}
+
+void log_replay_unread(void)
+{
+	char chunk[LOG_LINE_MAX];
+	uint64_t cursor = klog_consumed;
+	size_t n;
+
+	while ((n = log_read_console(&cursor, chunk, sizeof(chunk))) > 0)
+		console_write(chunk, n);
+}

@@ -52,6 +52,18 @@ void log_dump_tail(unsigned lines);
 uint64_t log_position(void);
 void log_dump_tail_before(uint64_t position, unsigned lines);
 
+/* The console handover (core/console.h): lines from here on are the
+ * console server's to print. */
+void log_mark_handover(void);
+/* Copy complete console-level lines (no level prefix) from byte position
+ * *cursor into out, at most max bytes; *cursor moves past them. Lines from
+ * before the handover are skipped; a cursor the ring has overwritten
+ * restarts at the oldest line. Returns the bytes copied. */
+size_t log_read_console(uint64_t *cursor, char *out, size_t max);
+/* Print the lines the console server never read (the kernel took the
+ * UART back). */
+void log_replay_unread(void);
+
 /* Stop taking the log lock: on panic, another CPU may hold it forever. */
 void printk_enter_panic_mode(void);
 

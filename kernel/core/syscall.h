@@ -18,3 +18,4 @@ void syscall_dispatch(struct trap_frame *f);
 syscall_fn syscall_linux_lookup(uint64_t nr);
 syscall_fn syscall_native_lookup(uint64_t nr);
 syscall_fn syscall_ipc_lookup(uint64_t nr);
+syscall_fn syscall_objects_lookup(uint64_t nr);

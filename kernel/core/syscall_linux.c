@@ -10,6 +10,7 @@
 #include "core/task.h"
 #include "core/timer.h"
 #include "core/tty.h"
+#include "ipc/stdio.h"
 #include "core/uaccess.h"
 #include "lib/compiler.h"
 #include "lib/errno.h"
@@ -64,7 +65,10 @@ static long console_write_user(uint64_t buf, uint64_t n)
 
 		if (copy_from_user(chunk, buf + done, len) < 0)
 			return done ? (long)done : -EFAULT;
-		console_write(chunk, len);
+		/* Through the console server if the task has one; if that
+		 * server is gone (-EPIPE), the kernel console takes over. */
+		if (!stdio_forwarded() || stdio_write(chunk, len) == -EPIPE)
+			console_write(chunk, len);
 		done += len;
 	}
 	return (long)done;
@@ -84,7 +88,11 @@ static long sys_read(struct trap_frame *f)
 	 * its first byte must be readable and writable (written back as is). */
 	if (copy_from_user(chunk, buf, 1) < 0 || copy_to_user(buf, chunk, 1) < 0)
 		return -EFAULT;
-	got = tty_read(chunk, n < IO_CHUNK ? n : IO_CHUNK);
+	got = -EPIPE;
+	if (stdio_forwarded())
+		got = stdio_read(chunk, n < IO_CHUNK ? n : IO_CHUNK);
+	if (got == -EPIPE)
+		got = tty_read(chunk, n < IO_CHUNK ? n : IO_CHUNK);
 	if (got > 0 && copy_to_user(buf, chunk, got) < 0)
 		return -EFAULT;
 	return got;

@@ -20,6 +20,7 @@
 #include "core/smp.h"
 #include "ipc/ipc.h"
 #include "lib/errno.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/kstack.h"
@@ -98,6 +99,13 @@ struct task *task_spawn(const char *name, int argc, char *const argv[], int envc
 	flags = sched_lock_irqsave();
 	t->tid = next_tid++;
 	t->parent = parent;
+	/* Like a Unix child's file descriptors 0-2: the standard I/O
+	 * endpoint is inherited (docs/ipc.md). */
+	if (CONFIG_IPC && parent && parent->caps[LOUPE_SLOT_STDIO].obj) {
+		const struct cap *io = &parent->caps[LOUPE_SLOT_STDIO];
+
+		cap_install(t, LOUPE_SLOT_STDIO, io->obj, io->rights, io->badge);
+	}
 	list_push_back(&all_tasks, &t->all_link);
 	sched_unlock_irqrestore(flags);
 	/* One task per address space: its process id is its task id. */
@@ -192,9 +200,15 @@ void task_exit(int status)
 
 	/* The user pages go now; this code runs on the kernel stack. */
 	if (t->vm) {
+		struct uvm *vm = t->vm;
+
 		addrspace_deactivate();
-		uvm_destroy(t->vm);
+		/* Detached under the lock: a task mapping memory into this one
+		 * (frame_map) holds it while it uses our address space. */
+		flags = sched_lock_irqsave();
 		t->vm = NULL;
+		sched_unlock_irqrestore(flags);
+		uvm_destroy(vm);
 	}
 	flags = sched_lock_irqsave();
 	if (CONFIG_IPC)
@@ -286,6 +300,21 @@ static void reap_orphans(void)
 		task_free(list_entry(pos, struct task, all_link));
 }
 
+/* [sched held] What t waits for, naming the endpoint of an IPC wait:
+ * "ipc recv ep5", "ipc reply ep5" (ids as in traces and lp-ipc). */
+static void describe_wait(const struct task *t, char *out, size_t size)
+{
+	const struct endpoint *ep = t->recv_on ? t->recv_on : t->call_on;
+
+	out[0] = 0;
+	if (!t->wait_reason)
+		return;
+	if (CONFIG_IPC && ep && strncmp(t->wait_reason, "ipc ", 4) == 0)
+		snformat(out, size, "%s ep%u", t->wait_reason, ep->obj.id);
+	else
+		strlcpy(out, t->wait_reason, size);
+}
+
 int task_snapshot(struct loupe_task_info *buf, int max)
 {
 	struct list_node *pos;
@@ -308,8 +337,7 @@ int task_snapshot(struct loupe_task_info *buf, int max)
 		i->cpu = t->cpu;
 		i->exit_status = t->exit_status;
 		strlcpy(i->name, t->name, sizeof(i->name));
-		if (t->wait_reason)
-			strlcpy(i->wait_reason, t->wait_reason, sizeof(i->wait_reason));
+		describe_wait(t, i->wait_reason, sizeof(i->wait_reason));
 		n++;
 	}
 	sched_unlock_irqrestore(flags);

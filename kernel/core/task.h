@@ -68,6 +68,10 @@ struct task {
 	struct task *reply_to;	  /* a caller waiting for our reply */
 	struct task *reply_from;  /* the server that owes us a reply */
 	struct kobject *self_obj; /* task capabilities point here */
+	struct reply_object *reply_obj; /* saved reply that will answer us */
+	struct notification *bound_ntfn; /* wakes our ipc_recv too */
+	struct endpoint *recv_on;  /* endpoint we block receiving on */
+	struct endpoint *call_on;  /* endpoint of the call we are in */
 	struct list_node all_link;   /* [sched] in all_tasks */
 };
 

@@ -93,3 +93,9 @@ int pl011_set_rx_handler(struct pl011 *uart, void (*fn)(char c, void *arg), void
 	arch_irq_restore(flags);
 	return 0;
 }
+
+void pl011_stop_rx(struct pl011 *uart)
+{
+	mmio_write32(uart->regs + UART_IMSC, 0);
+	irq_unregister(uart->irq);
+}

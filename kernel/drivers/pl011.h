@@ -26,3 +26,5 @@ int pl011_try_getc(void *uart);
 /* Call fn for every received byte, from the UART's interrupt. */
 int pl011_set_rx_handler(struct pl011 *uart, void (*fn)(char c, void *arg), void *arg,
 			 const char *name);
+/* Undo pl011_set_rx_handler: no receive interrupts, handler detached. */
+void pl011_stop_rx(struct pl011 *uart);

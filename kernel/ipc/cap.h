@@ -22,6 +22,10 @@ struct kobject {
 	unsigned refs; /* [sched] capabilities naming it */
 	unsigned control_refs; /* [sched] of those, the ones with the control right */
 	bool dead;     /* [sched] destroyed: every use fails with -EPIPE */
+	/* Capabilities plus mappings (frames, mmio), atomic: mappings come
+	 * and go under the address space's lock, not the scheduler's. The
+	 * object is freed when this reaches zero. */
+	unsigned users;
 };
 
 struct endpoint {
@@ -34,6 +38,31 @@ struct notification {
 	struct kobject obj;
 	uint64_t word;		  /* [sched] bits signalled, not yet taken */
 	struct list_node waiters; /* [sched] */
+	struct task *bound_task;  /* [sched] its ipc_recv also wakes for us */
+};
+
+/* RAM handed out by frame_create, or device registers (mmio). */
+struct frame_object {
+	struct kobject obj;
+	uint64_t base, size; /* physical, page aligned */
+	bool device;	     /* mmio: device memory, never freed */
+	bool kernel_console; /* the UART the kernel console uses */
+	unsigned mappings;   /* atomic: live mappings in address spaces */
+};
+
+struct irq_object {
+	struct kobject obj;
+	unsigned irq;
+	struct notification *bound; /* [sched] signalled on each interrupt */
+	uint64_t bits;		    /* [sched] */
+	bool masked;		    /* [sched] fired, waiting for irq_ack */
+};
+
+/* The right to answer one caller, saved by reply_save. */
+struct reply_object {
+	struct kobject obj;
+	struct task *caller; /* [sched] NULL once answered, killed or timed out */
+	uint32_t trace_id;   /* the message being answered, for the trace */
 };
 
 struct task_object {
@@ -64,8 +93,17 @@ void cap_clear(struct cap *c);
 /* [sched held] All of a dying task's capabilities. */
 void cap_release_all(struct task *t);
 
-/* Make a new endpoint or notification (unlocked: allocates memory). */
+/* Make a new object (unlocked: allocates memory). */
 struct kobject *endpoint_new(void);
 struct kobject *notification_new(void);
+struct kobject *reply_new(void);
+/* RAM: `pages` zeroed contiguous frames. mmio: existing registers. */
+struct kobject *frame_new(unsigned pages);
+struct kobject *mmio_new(uint64_t base, uint64_t size, bool kernel_console);
+struct kobject *irq_object_new(unsigned irq);
+/* A mapping of a frame or mmio object appeared or went away; the last
+ * user of an object frees it (any context that may free memory). */
+void kobject_get(struct kobject *obj);
+void kobject_put(struct kobject *obj);
 /* The object for task t, created on first use (sched held). */
 struct kobject *task_object_of(struct task *t);

@@ -4,6 +4,7 @@
 #include "core/task.h"
 #include "core/timer.h"
 #include "lib/errno.h"
+#include "mm/heap.h"
 
 /* ipc_status while nobody has decided the outcome yet. */
 #define IPC_PENDING 1
@@ -82,6 +83,20 @@ static int take_transfer_cap(struct task *t, struct ipc_msg *msg)
 	return 0;
 }
 
+/* [sched held] t stops waiting for a reply (timeout, kill, exit): whoever
+ * owes it one finds nobody. */
+static void forget_pending_reply(struct task *t)
+{
+	if (t->reply_from) {
+		t->reply_from->reply_to = NULL;
+		t->reply_from = NULL;
+	}
+	if (t->reply_obj) {
+		t->reply_obj->caller = NULL;
+		t->reply_obj = NULL;
+	}
+}
+
 int ipc_call(uint64_t slot, const struct ipc_msg *msg, uint64_t timeout)
 {
 	struct task *t = current_task();
@@ -95,6 +110,7 @@ int ipc_call(uint64_t slot, const struct ipc_msg *msg, uint64_t timeout)
 	if (!c)
 		goto out;
 	ep = (struct endpoint *)c->obj;
+	t->call_on = ep;
 	t->ipc_msg = *msg;
 	err = take_transfer_cap(t, &t->ipc_msg);
 	if (err)
@@ -118,12 +134,11 @@ int ipc_call(uint64_t slot, const struct ipc_msg *msg, uint64_t timeout)
 		err = wait_for_outcome(t, "ipc call", deadline_of(timeout), NULL);
 		/* Received but not yet answered when the timeout hit: the
 		 * server's reply finds nobody. */
-		if (err && t->reply_from) {
-			t->reply_from->reply_to = NULL;
-			t->reply_from = NULL;
-		}
+		if (err)
+			forget_pending_reply(t);
 	}
 out:
+	t->call_on = NULL;
 	sched_unlock_irqrestore(flags);
 	return err;
 }
@@ -138,6 +153,20 @@ static void drop_pending_reply(struct task *t)
 	}
 }
 
+/* [sched held] Hand t its bound notification's bits as a message. */
+static void take_bound_notification(struct task *t)
+{
+	struct ipc_msg *m = &t->ipc_msg;
+
+	m->tag = LOUPE_LABEL_NOTIFY;
+	m->w[0] = t->bound_ntfn->word;
+	m->w[1] = m->w[2] = m->w[3] = 0;
+	m->badge = 0;
+	m->cap.obj = NULL;
+	m->trace_id = 0;
+	t->bound_ntfn->word = 0;
+}
+
 /* [sched held] Receive on the endpoint of capability c; `answered` is a
  * caller just replied to, woken without a kick: hand it this CPU if we
  * block, or kick a CPU for it if we do not. */
@@ -147,7 +176,12 @@ static int recv_locked(struct task *t, struct cap *c, uint64_t timeout, struct t
 	int err;
 
 	drop_pending_reply(t);
-	if (!list_empty(&ep->senders)) {
+	if (t->bound_ntfn && t->bound_ntfn->word) {
+		/* A bound notification is a message too, and goes first:
+		 * interrupts should not wait behind a queue of callers. */
+		take_bound_notification(t);
+		err = 0;
+	} else if (!list_empty(&ep->senders)) {
 		struct task *s = list_entry(ep->senders.next, struct task, sched_link);
 
 		/* The caller stays blocked, now waiting for our reply. */
@@ -161,8 +195,11 @@ static int recv_locked(struct task *t, struct cap *c, uint64_t timeout, struct t
 		err = -ETIMEDOUT;
 	} else {
 		t->ipc_status = IPC_PENDING;
+		t->recv_on = ep;
 		list_push_back(&ep->receivers, &t->sched_link);
-		return wait_for_outcome(t, "ipc recv", deadline_of(timeout), answered);
+		err = wait_for_outcome(t, "ipc recv", deadline_of(timeout), answered);
+		t->recv_on = NULL;
+		return err;
 	}
 	if (answered)
 		sched_kick_locked();
@@ -185,21 +222,28 @@ int ipc_recv(uint64_t slot, uint64_t timeout)
 
 /* [sched held] Answer our caller; returns it (READY, not kicked), or NULL
  * when nobody waits for a reply from us. */
-static struct task *reply_locked(struct task *t, const struct ipc_msg *msg)
+static void answer_locked(struct task *caller, const struct ipc_msg *msg)
 {
-	struct task *caller = t->reply_to;
 	struct ipc_msg plain = *msg;
 
-	if (!caller)
-		return NULL;
 	/* Replies carry no capability: pass one with a call instead. */
 	plain.cap.obj = NULL;
 	plain.tag &= ~(uint64_t)LOUPE_TAG_CAP;
 	transfer(&caller->ipc_msg, caller, &plain, 0);
 	caller->reply_from = NULL;
-	t->reply_to = NULL;
+	caller->reply_obj = NULL;
 	caller->ipc_status = 0;
 	sched_wake_nokick_locked(caller);
+}
+
+static struct task *reply_locked(struct task *t, const struct ipc_msg *msg)
+{
+	struct task *caller = t->reply_to;
+
+	if (!caller)
+		return NULL;
+	answer_locked(caller, msg);
+	t->reply_to = NULL;
 	return caller;
 }
 
@@ -230,7 +274,112 @@ int ipc_reply_recv(uint64_t slot, const struct ipc_msg *msg, uint64_t timeout)
 	return err;
 }
 
+int ipc_reply_save(uint64_t slot, uint32_t *trace_id)
+{
+	struct task *t = current_task();
+	struct kobject *obj = reply_new();
+	struct reply_object *r = (struct reply_object *)obj;
+	unsigned long flags;
+	int err;
+
+	if (!obj)
+		return -ENOMEM;
+	flags = sched_lock_irqsave();
+	if (!t->reply_to)
+		err = -EINVAL; /* nobody waits for our reply */
+	else
+		err = cap_install(t, slot, obj, LOUPE_RIGHT_SEND, 0);
+	if (!err) {
+		r->caller = t->reply_to;
+		r->trace_id = t->ipc_msg.trace_id;
+		r->caller->reply_from = NULL;
+		r->caller->reply_obj = r;
+		t->reply_to = NULL;
+		*trace_id = r->trace_id;
+	}
+	sched_unlock_irqrestore(flags);
+	if (err)
+		kfree(obj);
+	return err;
+}
+
+int ipc_reply_send(uint64_t slot, const struct ipc_msg *msg, uint32_t *caller_tid,
+		   uint32_t *trace_id)
+{
+	struct task *t = current_task();
+	unsigned long flags = sched_lock_irqsave();
+	struct reply_object *r;
+	struct cap *c;
+	int err;
+
+	c = cap_lookup(t, slot, LOUPE_OBJ_REPLY, LOUPE_RIGHT_SEND, &err);
+	if (c) {
+		r = (struct reply_object *)c->obj;
+		*trace_id = r->trace_id;
+		*caller_tid = r->caller ? (uint32_t)r->caller->tid : 0;
+		if (r->caller) {
+			answer_locked(r->caller, msg);
+			r->caller = NULL;
+			sched_kick_locked();
+		} else {
+			err = -EPIPE; /* the caller gave up or died */
+		}
+		cap_clear(c); /* a reply capability answers once */
+	}
+	sched_unlock_irqrestore(flags);
+	return err;
+}
+
+void notify_signal_locked(struct notification *n, uint64_t bits)
+{
+	struct task *b = n->bound_task;
+
+	n->word |= bits;
+	if (!n->word)
+		return;
+	/* One waiter takes the whole word; bits are never lost, only merged,
+	 * because they stay in the word until taken. */
+	if (!list_empty(&n->waiters)) {
+		struct task *w = list_entry(n->waiters.next, struct task, sched_link);
+
+		list_remove(&w->sched_link);
+		w->ipc_msg.w[0] = n->word;
+		n->word = 0;
+		finish(w, 0);
+	} else if (b && b->recv_on && b->ipc_status == IPC_PENDING) {
+		list_remove(&b->sched_link);
+		take_bound_notification(b);
+		finish(b, 0);
+	}
+}
+
 int notify_signal(uint64_t slot, uint64_t bits)
+{
+	struct task *t = current_task();
+	unsigned long flags = sched_lock_irqsave();
+	struct cap *c;
+	int err = 0;
+
+	c = cap_lookup(t, slot, LOUPE_OBJ_NOTIFICATION, LOUPE_RIGHT_SEND, &err);
+	if (c)
+		notify_signal_locked((struct notification *)c->obj, bits);
+	sched_unlock_irqrestore(flags);
+	return err;
+}
+
+/* [sched held] Undo a task's notification binding. */
+static void unbind_notification(struct task *t)
+{
+	struct notification *n = t->bound_ntfn;
+
+	if (!n)
+		return;
+	n->bound_task = NULL;
+	t->bound_ntfn = NULL;
+	kobject_put(&n->obj);
+}
+
+int notify_bind(uint64_t slot)
 {
 	struct task *t = current_task();
 	unsigned long flags = sched_lock_irqsave();
@@ -238,21 +387,22 @@ int notify_signal(uint64_t slot, uint64_t bits)
 	struct cap *c;
 	int err = 0;
 
-	c = cap_lookup(t, slot, LOUPE_OBJ_NOTIFICATION, LOUPE_RIGHT_SEND, &err);
-	if (c) {
-		n = (struct notification *)c->obj;
-		n->word |= bits;
-		/* One waiter takes the whole word; bits are never lost, only
-		 * merged, because they stay in the word until taken. */
-		if (n->word && !list_empty(&n->waiters)) {
-			struct task *w = list_entry(n->waiters.next, struct task, sched_link);
-
-			list_remove(&w->sched_link);
-			w->ipc_msg.w[0] = n->word;
-			n->word = 0;
-			finish(w, 0);
-		}
+	if (slot == LOUPE_SELF) {
+		unbind_notification(t);
+		goto out;
 	}
+	c = cap_lookup(t, slot, LOUPE_OBJ_NOTIFICATION, LOUPE_RIGHT_RECV, &err);
+	if (!c)
+		goto out;
+	n = (struct notification *)c->obj;
+	if (n->bound_task || t->bound_ntfn) {
+		err = n->bound_task == t ? 0 : -EBUSY;
+		goto out;
+	}
+	kobject_get(&n->obj);
+	n->bound_task = t;
+	t->bound_ntfn = n;
+out:
 	sched_unlock_irqrestore(flags);
 	return err;
 }
@@ -295,22 +445,34 @@ static void fail_all(struct list_node *queue)
 
 void ipc_destroy_object(struct kobject *obj)
 {
+	struct reply_object *r = (struct reply_object *)obj;
+	struct notification *n = (struct notification *)obj;
+
+	if (obj->dead)
+		return;
 	obj->dead = true;
 	if (obj->type == LOUPE_OBJ_ENDPOINT) {
 		fail_all(&((struct endpoint *)obj)->senders);
 		fail_all(&((struct endpoint *)obj)->receivers);
 	} else if (obj->type == LOUPE_OBJ_NOTIFICATION) {
-		fail_all(&((struct notification *)obj)->waiters);
+		fail_all(&n->waiters);
+		if (n->bound_task)
+			unbind_notification(n->bound_task);
+	} else if (obj->type == LOUPE_OBJ_REPLY && r->caller) {
+		/* Never answered: the caller must not wait for ever. */
+		r->caller->reply_obj = NULL;
+		finish(r->caller, -EPIPE);
+		r->caller = NULL;
+	} else if (obj->type == LOUPE_OBJ_IRQ) {
+		irq_cap_release((struct irq_object *)obj);
 	}
 }
 
 void ipc_task_exit(struct task *t)
 {
 	drop_pending_reply(t);
-	if (t->reply_from) {
-		t->reply_from->reply_to = NULL;
-		t->reply_from = NULL;
-	}
+	forget_pending_reply(t);
+	unbind_notification(t);
 	cap_release_all(t);
 	if (t->self_obj) {
 		struct task_object *o = (struct task_object *)t->self_obj;

@@ -23,7 +23,27 @@ int notify_signal(uint64_t slot, uint64_t bits);
 /* The bits taken, or -error; bits are returned through *bits. */
 int notify_wait(uint64_t slot, bool block, uint64_t *bits);
 
+/* Deferred replies (include/loupe/ipc.h): the ids are for the trace. */
+int ipc_reply_save(uint64_t slot, uint32_t *trace_id);
+int ipc_reply_send(uint64_t slot, const struct ipc_msg *msg, uint32_t *caller_tid,
+		   uint32_t *trace_id);
+/* Bind a notification to the caller (LOUPE_SELF: unbind). */
+int notify_bind(uint64_t slot);
+/* [sched held] Signal from the kernel (interrupts, the log). */
+void notify_signal_locked(struct notification *n, uint64_t bits);
+
+/* irq_bind / irq_ack (include/loupe/ipc.h). */
+int irq_cap_bind(uint64_t irq_slot, uint64_t ntfn_slot, uint64_t bits);
+int irq_cap_ack(uint64_t irq_slot);
+/* [sched held] An irq object is going: unbind it, give the line back. */
+void irq_cap_release(struct irq_object *o);
+
 /* [sched held] Destroy obj: wake everything blocked on it with -EPIPE. */
 void ipc_destroy_object(struct kobject *obj);
 /* [sched held] A task is exiting: fail its callers, drop its capabilities. */
 void ipc_task_exit(struct task *t);
+
+/* Install init's boot capabilities (LOUPE_INIT_SLOT_*) before it starts. */
+void ipc_give_boot_caps(struct task *init);
+/* A fresh id tying a call to its receive and reply in the trace. */
+uint32_t ipc_new_message_id(void);

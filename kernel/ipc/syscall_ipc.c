@@ -168,7 +168,7 @@ static uint32_t slot_object_id(uint64_t slot)
 	return obj ? obj->id : 0;
 }
 
-static uint32_t new_message_id(void)
+uint32_t ipc_new_message_id(void)
 {
 	static uint32_t next = 1;
 
@@ -213,7 +213,7 @@ static long sys_ipc_call(struct trap_frame *f)
 	int err;
 
 	msg_from_frame(f, &m, 1);
-	m.trace_id = new_message_id();
+	m.trace_id = ipc_new_message_id();
 	TRACE_POINT(IPC, IPC_CALL, ep, m.trace_id, 0);
 	err = ipc_call(f->x[0], &m, f->x[6]);
 	TRACE_POINT(IPC, IPC_CALL_DONE, ep, m.trace_id, (uint64_t)(int64_t)err);
@@ -327,6 +327,8 @@ syscall_fn syscall_ipc_lookup(uint64_t nr)
 {
 	uint64_t i = nr - LOUPE_SYS_cap_copy;
 
+	if (nr >= LOUPE_SYS_frame_create)
+		return syscall_objects_lookup(nr);
 	if (!CONFIG_IPC || nr < LOUPE_SYS_cap_copy || i >= ARRAY_SIZE(ipc_table))
 		return NULL;
 	return ipc_table[i];

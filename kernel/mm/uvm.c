@@ -34,13 +34,32 @@ static void free_user_page(paddr_t pa)
 	frame_free(pa);
 }
 
+/* Clear the PTEs of a borrowed region without freeing what they map. */
+static void unmap_borrowed(struct uvm *vm, struct uvm_region *r)
+{
+	for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE) {
+		uint64_t *pte = pt_leaf(vm->root, va, false);
+
+		if (pte && (*pte & PTE_VALID)) {
+			*pte = 0;
+			tlb_flush_user_page(vm->asid, va);
+		}
+	}
+}
+
 void uvm_destroy(struct uvm *vm)
 {
 	struct list_node *pos, *tmp;
 
 	list_for_each_safe(pos, tmp, &vm->regions) {
+		struct uvm_region *r = list_entry(pos, struct uvm_region, link);
+
 		list_remove(pos);
-		kfree(list_entry(pos, struct uvm_region, link));
+		if (r->on_unmap) {
+			unmap_borrowed(vm, r);
+			r->on_unmap(r->owner);
+		}
+		kfree(r);
 	}
 	/* The ASID goes first: its TLB entries are dropped before the frames
 	 * they point at can be reused. */
@@ -106,6 +125,8 @@ int uvm_add_region(struct uvm *vm, uint64_t start, uint64_t end, unsigned prot, 
 	r->end = end;
 	r->prot = prot;
 	r->kind = kind;
+	r->on_unmap = NULL;
+	r->owner = NULL;
 	flags = spin_lock_irqsave(&vm->lock);
 	if (range_free(vm, start, end))
 		insert_sorted(vm, r);
@@ -245,6 +266,8 @@ uint64_t uvm_brk(struct uvm *vm, uint64_t new_brk)
 		r->start = vm->brk_base;
 		r->prot = UVM_R | UVM_W;
 		r->kind = "heap";
+		r->on_unmap = NULL;
+		r->owner = NULL;
 		r->end = new_end;
 		insert_sorted(vm, r);
 		vm->heap = r;
@@ -311,6 +334,8 @@ long uvm_mmap(struct uvm *vm, uint64_t len, unsigned prot)
 		r->end = start + len;
 		r->prot = prot;
 		r->kind = "mmap";
+		r->on_unmap = NULL;
+		r->owner = NULL;
 		insert_sorted(vm, r);
 	}
 	spin_unlock_irqrestore(&vm->lock, flags);
@@ -367,4 +392,73 @@ int uvm_munmap(struct uvm *vm, uint64_t addr, uint64_t len)
 	}
 	spin_unlock_irqrestore(&vm->lock, flags);
 	return err;
+}
+
+long uvm_map_phys(struct uvm *vm, uint64_t va, uint64_t pa, uint64_t size, unsigned prot,
+		  bool device, const char *kind, void (*on_unmap)(void *), void *owner)
+{
+	uint64_t attrs = device ? pte_user_device_attrs(prot) : pte_user_attrs(prot);
+	struct uvm_region *r;
+	unsigned long flags;
+	long ret;
+
+	if ((va | pa | size) & (PAGE_SIZE - 1) || size == 0 || va + size > USER_TOP ||
+	    va + size < va || (va && va < PAGE_SIZE))
+		return -EINVAL;
+	r = kmalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	flags = spin_lock_irqsave(&vm->lock);
+	if (!va)
+		va = find_gap(vm, size);
+	if (!va || !range_free(vm, va, va + size)) {
+		ret = va ? -EEXIST : -ENOMEM;
+		goto fail;
+	}
+	r->start = va;
+	r->end = va + size;
+	r->prot = prot;
+	r->kind = kind;
+	r->on_unmap = on_unmap;
+	r->owner = owner;
+	/* Mapped at once: there is nothing to demand-fault, and a later fault
+	 * here is always a permission fault. */
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t *pte = pt_leaf(vm->root, va + off, true);
+
+		if (!pte) {
+			r->end = va + off; /* undo what was mapped */
+			unmap_borrowed(vm, r);
+			ret = -ENOMEM;
+			goto fail;
+		}
+		*pte = (pa + off) | attrs;
+	}
+	/* The new entries are visible to the table walker before the task
+	 * can touch them. */
+	__asm__ volatile("dsb ishst" ::: "memory");
+	insert_sorted(vm, r);
+	spin_unlock_irqrestore(&vm->lock, flags);
+	return (long)va;
+fail:
+	spin_unlock_irqrestore(&vm->lock, flags);
+	kfree(r);
+	return ret;
+}
+
+int uvm_unmap_phys(struct uvm *vm, uint64_t va)
+{
+	unsigned long flags = spin_lock_irqsave(&vm->lock);
+	struct uvm_region *r = uvm_find(vm, va);
+
+	if (!r || r->start != va || !r->on_unmap) {
+		spin_unlock_irqrestore(&vm->lock, flags);
+		return -EINVAL;
+	}
+	list_remove(&r->link);
+	unmap_borrowed(vm, r);
+	spin_unlock_irqrestore(&vm->lock, flags);
+	r->on_unmap(r->owner);
+	kfree(r);
+	return 0;
 }

@@ -26,7 +26,12 @@
 struct uvm_region {
 	uint64_t start, end; /* page aligned, end exclusive */
 	unsigned prot;
-	const char *kind; /* "text", "data", "heap", "stack", "mmap" */
+	const char *kind; /* "text", "data", "heap", "stack", "mmap", "frame", "mmio" */
+	/* Set for memory that belongs to someone else (a frame or mmio
+	 * capability's object): mapped at once, never freed here; on_unmap
+	 * tells the owner when the mapping goes. */
+	void (*on_unmap)(void *owner);
+	void *owner;
 	struct list_node link; /* in uvm.regions, sorted by start */
 };
 
@@ -62,6 +67,15 @@ uint64_t uvm_brk(struct uvm *vm, uint64_t new_brk);
 long uvm_mmap(struct uvm *vm, uint64_t len, unsigned prot);
 /* munmap(2): 0 or -EINVAL. */
 int uvm_munmap(struct uvm *vm, uint64_t addr, uint64_t len);
+
+/* Map the physical range [pa, pa + size) at va (0: a free address) with
+ * prot, as device memory if `device`; kind names the region. Returns the
+ * address or -EINVAL/-EEXIST/-ENOMEM. on_unmap(owner) runs when the
+ * mapping goes (uvm_unmap_phys, or the address space's end). */
+long uvm_map_phys(struct uvm *vm, uint64_t va, uint64_t pa, uint64_t size, unsigned prot,
+		  bool device, const char *kind, void (*on_unmap)(void *), void *owner);
+/* Remove the uvm_map_phys mapping starting at va: 0 or -EINVAL. */
+int uvm_unmap_phys(struct uvm *vm, uint64_t va);
 
 /* The region containing addr, or NULL (lock held by the caller). */
 struct uvm_region *uvm_find(struct uvm *vm, uint64_t addr);

@@ -16,9 +16,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ipc.h"
 #include "loupe.h"
 #include "loupe/ipc.h"
 #include "shell.h"
+
+/* Init's own slots besides the boot ones (LOUPE_INIT_SLOT_*). */
+#define SLOT_CONSOLE_TASK 10
+#define SLOT_CONSOLE_EP 11
 
 /* The user test programs `selftest` runs, in order, with their arguments;
  * each prints its own checks and exits 0 only if all of them passed.
@@ -115,11 +120,44 @@ static void run_workload(int argc, char *argv[])
 	}
 }
 
+/*
+ * Start the console server and hand it exactly what it needs: the UART0
+ * registers and interrupt (not the GIC or any other device), and the
+ * receive side of a new endpoint. Init keeps the send side as its
+ * standard I/O; every task it starts inherits that. Without IPC (stage 3)
+ * or without the boot capabilities, the kernel console stays.
+ */
+static void start_console_server(void)
+{
+	static char *const argv[] = { "console", NULL };
+	int tid;
+
+	if (!kernel_has_ipc() || cap_query(LOUPE_INIT_SLOT_UART_MMIO) < 0)
+		return;
+	tid = loupe_spawn("console", argv, NULL);
+	if (tid < 0)
+		return;
+	if (task_cap(tid, SLOT_CONSOLE_TASK) < 0 || endpoint_create(SLOT_CONSOLE_EP) < 0 ||
+	    cap_give(SLOT_CONSOLE_TASK, LOUPE_INIT_SLOT_UART_MMIO, 1,
+		     LOUPE_RIGHT_MAP_R | LOUPE_RIGHT_MAP_W) < 0 ||
+	    cap_give(SLOT_CONSOLE_TASK, LOUPE_INIT_SLOT_UART_IRQ, 2, LOUPE_RIGHT_RECV) < 0 ||
+	    cap_give(SLOT_CONSOLE_TASK, SLOT_CONSOLE_EP, 3, LOUPE_RIGHT_RECV) < 0 ||
+	    cap_copy(SLOT_CONSOLE_EP, LOUPE_SLOT_STDIO, LOUPE_RIGHT_SEND, 0) < 0) {
+		printf("init: cannot set up the console server; keeping the kernel console\n");
+		loupe_kill(tid);
+		loupe_wait(tid, NULL);
+		cap_delete(LOUPE_SLOT_STDIO);
+		return;
+	}
+	loupe_start(tid);
+}
+
 int main(int argc, char *argv[])
 {
 	/* Line by line, so our lines interleave cleanly with the kernel's and
 	 * our children's on the shared console. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	start_console_server();
 	printf("Loupe init (task %d): user space is running.\n", getpid());
 
 	if (has_word(argc, argv, "selftest"))

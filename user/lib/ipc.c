@@ -120,3 +120,74 @@ int notify_poll(int slot, uint64_t *bits)
 {
 	return notify_take(LOUPE_SYS_notify_poll, slot, bits);
 }
+
+int frame_create(int slot, unsigned pages)
+{
+	return (int)call4(LOUPE_SYS_frame_create, slot, pages, 0, 0);
+}
+
+long frame_map(int slot, uint64_t task_slot, uint64_t vaddr, unsigned prot)
+{
+	return call4(LOUPE_SYS_frame_map, slot, task_slot, vaddr, prot);
+}
+
+int frame_unmap(uint64_t task_slot, uint64_t vaddr)
+{
+	return (int)call4(LOUPE_SYS_frame_unmap, task_slot, vaddr, 0, 0);
+}
+
+long frame_info(int slot)
+{
+	return call4(LOUPE_SYS_frame_info, slot, 0, 0, 0);
+}
+
+int irq_bind(int irq_slot, uint64_t ntfn_slot, uint64_t bits)
+{
+	return (int)call4(LOUPE_SYS_irq_bind, irq_slot, ntfn_slot, bits, 0);
+}
+
+int irq_ack(int irq_slot)
+{
+	return (int)call4(LOUPE_SYS_irq_ack, irq_slot, 0, 0, 0);
+}
+
+int notify_bind(uint64_t ntfn_slot)
+{
+	return (int)call4(LOUPE_SYS_notify_bind, ntfn_slot, 0, 0, 0);
+}
+
+int reply_save(int slot)
+{
+	return (int)call4(LOUPE_SYS_reply_save, slot, 0, 0, 0);
+}
+
+int reply_send(int slot, const struct ipc_msg *m)
+{
+	struct ipc_msg copy = *m;
+
+	return (int)ipc_syscall(LOUPE_SYS_reply_send, slot, &copy, 0);
+}
+
+long klog_read(char *buf, size_t len, uint64_t *cursor)
+{
+	register long x8 __asm__("x8") = LOUPE_SYS_klog_read;
+	register uint64_t x0 __asm__("x0") = (uint64_t)buf;
+	register uint64_t x1 __asm__("x1") = len;
+	register uint64_t x2 __asm__("x2") = *cursor;
+
+	/* The next cursor comes back in x1. */
+	__asm__ volatile("svc #0" : "+r"(x0), "+r"(x1) : "r"(x8), "r"(x2) : "memory");
+	if ((long)x0 >= 0)
+		*cursor = x1;
+	return (long)x0;
+}
+
+int klog_bind(int ntfn_slot, uint64_t bits)
+{
+	return (int)call4(LOUPE_SYS_klog_bind, ntfn_slot, bits, 0, 0);
+}
+
+long klog_input(char *buf, size_t len)
+{
+	return call4(LOUPE_SYS_klog_input, (uint64_t)buf, len, 0, 0);
+}

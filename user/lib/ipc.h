@@ -6,6 +6,7 @@
  * convention: 0 or a positive value, or -errno; errno is not set.
  */
 #include <loupe/ipc.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A message: a tag (label, and a capability slot if LOUPE_TAG_CAP is set)
@@ -42,3 +43,25 @@ int notify_signal(int slot, uint64_t bits);
 /* The bits in *bits; wait blocks until some are set, poll does not. */
 int notify_wait(int slot, uint64_t *bits);
 int notify_poll(int slot, uint64_t *bits);
+
+/* Memory objects: the mapped address or -errno. task_slot LOUPE_SELF maps
+ * into the caller. */
+int frame_create(int slot, unsigned pages);
+long frame_map(int slot, uint64_t task_slot, uint64_t vaddr, unsigned prot);
+int frame_unmap(uint64_t task_slot, uint64_t vaddr);
+long frame_info(int slot);
+
+/* Interrupts and bound notifications. */
+int irq_bind(int irq_slot, uint64_t ntfn_slot, uint64_t bits);
+int irq_ack(int irq_slot);
+int notify_bind(uint64_t ntfn_slot);
+
+/* Deferred replies. */
+int reply_save(int slot);
+int reply_send(int slot, const struct ipc_msg *m);
+
+/* The kernel log: bytes copied (whole lines), *cursor advanced. */
+long klog_read(char *buf, size_t len, uint64_t *cursor);
+int klog_bind(int ntfn_slot, uint64_t bits);
+/* Input the kernel console received before the handover. */
+long klog_input(char *buf, size_t len);

@@ -88,6 +88,18 @@ void pt_destroy(uint64_t *root, void (*free_page)(paddr_t pa))
 	destroy_level(root, 0, free_page);
 }
 
+uint64_t pte_user_device_attrs(unsigned prot)
+{
+	/* Device-nGnRE, like the kernel's own device mappings: no gathering
+	 * or reordering of register accesses; never executable. */
+	uint64_t attrs = PTE_VALID | PTE_PAGE | PTE_ATTR(MT_DEVICE_nGnRE) | PTE_AF | PTE_NG |
+			 PTE_AP_EL0 | PTE_PXN | PTE_UXN;
+
+	if (!(prot & 2))
+		attrs |= PTE_AP_RO;
+	return attrs;
+}
+
 uint64_t pte_user_attrs(unsigned prot)
 {
 	uint64_t attrs = PTE_VALID | PTE_PAGE | PTE_ATTR(MT_NORMAL) | PTE_SH_INNER | PTE_AF |

@@ -31,3 +31,5 @@ void pt_destroy(uint64_t *root, void (*free_page)(paddr_t pa));
 /* Leaf attributes of user pages (EL0 accessible, not global, never
  * executable at EL1), by ELF-style protection bits R=4, W=2, X=1. */
 uint64_t pte_user_attrs(unsigned prot);
+/* The same for device registers mapped into user space. */
+uint64_t pte_user_device_attrs(unsigned prot);

@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "arch/arch.h"
+#include "core/console.h"
 #include "core/irq.h"
 #include "core/panic.h"
 #include "core/percpu.h"
@@ -38,6 +39,8 @@ static void timer_tick(unsigned irq, void *arg)
 	this_cpu()->ticks++;
 	timer_arm_next();
 	watchdog_tick(this_cpu()->irq_frame);
+	if (CONFIG_IPC && this_cpu()->index == 0)
+		console_tick();
 	if (CONFIG_TASKS)
 		sched_tick();
 }
