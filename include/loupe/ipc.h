@@ -164,6 +164,6 @@ enum loupe_obj_type {
  * protocol (include/loupe/console.h) that the Linux read/write calls on
  * fds 0-2 are forwarded to. Children inherit a copy.
  */
-#define LOUPE_SLOT_STDIO 0
+#define LOUPE_SLOT_STDIO 62
 #define LOUPE_INIT_SLOT_UART_MMIO 1 /* UART0 registers: map r/w */
 #define LOUPE_INIT_SLOT_UART_IRQ 2  /* UART0 interrupt */

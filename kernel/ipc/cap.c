@@ -35,6 +35,7 @@ struct cap *cap_lookup(struct task *t, uint64_t slot, enum loupe_obj_type type, 
 		*err = -EPIPE;
 		return NULL;
 	}
+	*err = 0;
 	return c;
 }
 

@@ -77,7 +77,8 @@ struct cap {
 };
 
 /* [sched held] The capability in t's slot if it names an object of `type`
- * (LOUPE_OBJ_NONE: any) with all of `rights`; else NULL and *err. */
+ * (LOUPE_OBJ_NONE: any) with all of `rights`, and *err = 0; else NULL and
+ * *err = -error. */
 struct cap *cap_lookup(struct task *t, uint64_t slot, enum loupe_obj_type type, uint32_t rights,
 		       int *err);
 /* [sched held] Put obj with rights/badge into an empty slot of t; takes a

@@ -8,6 +8,7 @@
  * "ipctest: N passed, M failed"; the exit status is M.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,75 @@ static int role_pinger(const char *arg)
 			return 1; /* lost, duplicated or corrupted */
 	}
 	return 0;
+}
+
+/* Map the frame in slot 0 read-only and check the pattern the driver wrote;
+ * with arg "write", then write through that mapping (which must kill us). */
+static int role_frameread(const char *arg)
+{
+	long va = frame_map(0, LOUPE_SELF, 0, LOUPE_PROT_READ);
+	volatile uint32_t *p = (volatile uint32_t *)va;
+
+	if (loupe_is_error(va))
+		return 2;
+	for (int i = 0; i < 1024; i++)
+		if (p[i] != 0x10000u + (uint32_t)i)
+			return 3;
+	if (!strcmp(arg, "write"))
+		p[0] = 1; /* SIGSEGV: the mapping is read-only */
+	return 0;
+}
+
+/* Map the frame in slot 0 writable and leave a mark for the driver. */
+static int role_framewrite(void)
+{
+	long va = frame_map(0, LOUPE_SELF, 0, LOUPE_PROT_READ | LOUPE_PROT_WRITE);
+
+	if (loupe_is_error(va))
+		return 2;
+	((volatile uint32_t *)va)[1023] = 0xfeedu;
+	return 0;
+}
+
+/* The driver mapped a frame at PREMAP_VA before starting us. */
+#define PREMAP_VA 0x10000000ul
+static int role_premapped(void)
+{
+	return *(volatile uint32_t *)PREMAP_VA == 0xabcdu ? 0 : 1;
+}
+
+/* Serve calls on slot 0: answer the first only after the second, through a
+ * saved reply; save the third's reply and delete it unused. */
+static int role_deferred(void)
+{
+	struct ipc_msg m, first;
+
+	if (ipc_recv(0, &first, NEVER) || reply_save(5))
+		return 1;
+	if (ipc_recv(0, &m, NEVER))
+		return 2;
+	m.tag = 0;
+	if (ipc_reply(&m))
+		return 3;
+	first.tag = 0;
+	if (reply_send(5, &first) || cap_query(5) != -EBADF)
+		return 4; /* a reply capability answers once */
+	if (ipc_recv(0, &m, NEVER) || reply_save(6) || cap_delete(6))
+		return 5;
+	return 0;
+}
+
+/* Call slot 0 with w0 = arg and expect it back; for "lost", expect -EPIPE
+ * (the server deletes our saved reply). */
+static int role_deferred_client(const char *arg)
+{
+	struct ipc_msg m = { .tag = 1, .w = { (uint64_t)atol(arg) } };
+	uint64_t want = m.w[0];
+	int err = ipc_call(0, &m, NEVER);
+
+	if (!strcmp(arg, "lost"))
+		return err == -EPIPE ? 0 : 1;
+	return err == 0 && m.w[0] == want ? 0 : 1;
 }
 
 /* ---- the checks ------------------------------------------------------------ */
@@ -361,6 +431,144 @@ static int test_endpoint_deleted(void)
 	return 0;
 }
 
+/* Map rights: one check per right, then the same through another task. */
+static int test_rights_map(void)
+{
+	CHECK(frame_create(0, 1) == 0, "frame_create");
+	CHECK(cap_copy(0, 1, LOUPE_RIGHT_MAP_R, 0) == 0, "read-only copy");
+	CHECK(cap_copy(0, 2, LOUPE_RIGHT_MAP_W, 0) == 0, "write-only copy");
+	CHECK(cap_copy(0, 3, LOUPE_RIGHT_MAP_R | LOUPE_RIGHT_MAP_W, 0) == 0, "r/w copy");
+	CHECK(frame_map(1, LOUPE_SELF, 0, LOUPE_PROT_READ | LOUPE_PROT_WRITE) == -EPERM,
+	      "write mapping without the write right");
+	CHECK(frame_map(2, LOUPE_SELF, 0, LOUPE_PROT_READ) == -EPERM,
+	      "read mapping without the read right");
+	CHECK(frame_map(3, LOUPE_SELF, 0, LOUPE_PROT_READ | LOUPE_PROT_EXEC) == -EPERM,
+	      "exec mapping without the exec right");
+	CHECK(frame_map(0, LOUPE_SELF, 0, LOUPE_PROT_WRITE) == -EINVAL, "write-only protection");
+	CHECK(frame_map(0, LOUPE_SELF, 0x1234, LOUPE_PROT_READ) == -EINVAL, "unaligned address");
+	CHECK(frame_map(0, LOUPE_SELF, 0, 8) == -EINVAL, "unknown protection bit");
+	CHECK(frame_map(7, LOUPE_SELF, 0, LOUPE_PROT_READ) == -EBADF, "empty slot");
+	CHECK(endpoint_create(4) == 0 && frame_map(4, LOUPE_SELF, 0, LOUPE_PROT_READ) == -EINVAL,
+	      "an endpoint is not memory");
+	CHECK(frame_create(5, 0) == -EINVAL && frame_create(5, LOUPE_FRAME_MAX_PAGES + 1) == -EINVAL,
+	      "frame sizes");
+	CHECK(frame_info(0) == 4096, "frame_info %ld", frame_info(0));
+	for (int s = 0; s <= 4; s++)
+		cap_delete(s);
+	return 0;
+}
+
+static int test_shared_memory(void)
+{
+	long before, va, after;
+	struct grant ro = { 0, 0, LOUPE_RIGHT_MAP_R }, rw = { 0, 0, LOUPE_RIGHT_MAP_R | LOUPE_RIGHT_MAP_W };
+	volatile uint32_t *p;
+	int tid, status;
+
+	/* Once, so the page tables the mapping needs exist before we count
+	 * free frames: they stay with the address space. */
+	CHECK(frame_create(0, 1) == 0, "frame_create");
+	va = frame_map(0, LOUPE_SELF, 0, LOUPE_PROT_READ);
+	CHECK(!loupe_is_error(va) && frame_unmap(LOUPE_SELF, (uint64_t)va) == 0, "warm-up map");
+	cap_delete(0);
+	before = loupe_frames_free();
+	CHECK(frame_create(0, 1) == 0, "frame_create");
+	va = frame_map(0, LOUPE_SELF, 0, LOUPE_PROT_READ | LOUPE_PROT_WRITE);
+	CHECK(!loupe_is_error(va), "map: %ld", va);
+	p = (volatile uint32_t *)va;
+	for (int i = 0; i < 1024; i++)
+		p[i] = 0x10000u + (uint32_t)i;
+	/* A reader sees what we wrote. */
+	tid = spawn_role("frameread", NULL, &ro, 1);
+	CHECK(tid > 0 && wait_ok(tid) == 0, "reader did not see our data");
+	/* A writer's store shows up here. */
+	tid = spawn_role("framewrite", NULL, &rw, 1);
+	CHECK(tid > 0 && wait_ok(tid) == 0, "writer failed");
+	CHECK(p[1023] == 0xfeedu, "writer's store not visible: %x", p[1023]);
+	p[1023] = 0x10000u + 1023;
+	/* Writing through a read-only mapping kills the writer, only it. */
+	tid = spawn_role("frameread", "write", &ro, 1);
+	CHECK(tid > 0 && loupe_wait(tid, &status) == tid, "spawn ro writer");
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "ro writer status %x", status);
+	CHECK(p[0] == 0x10000u, "the read-only write landed");
+	CHECK(frame_unmap(LOUPE_SELF, (uint64_t)va) == 0, "unmap");
+	CHECK(frame_unmap(LOUPE_SELF, (uint64_t)va) == -EINVAL, "second unmap");
+	CHECK(cap_delete(0) == 0, "delete");
+	after = loupe_frames_free();
+	CHECK(before == after, "frames leaked: %ld", before - after);
+	return 0;
+}
+
+/* Mapping into another task needs control over it. */
+static int test_map_into_task(void)
+{
+	char *argv[] = { "ipctest", "premapped", NULL };
+	int tid = loupe_spawn("ipctest", argv, NULL);
+	long va;
+
+	CHECK(tid > 0, "spawn");
+	CHECK(frame_create(0, 1) == 0 && task_cap(tid, 1) == 0, "frame and task capability");
+	CHECK(cap_copy(1, 2, LOUPE_RIGHTS_ALL & ~LOUPE_RIGHT_CONTROL, 0) == 0, "copy without control");
+	CHECK(frame_map(0, 2, PREMAP_VA, LOUPE_PROT_READ) == -EPERM, "mapped without control");
+	va = frame_map(0, 1, PREMAP_VA, LOUPE_PROT_READ);
+	CHECK(va == (long)PREMAP_VA, "map into child: %ld", va);
+	CHECK(frame_map(0, 1, PREMAP_VA, LOUPE_PROT_READ) == -EEXIST, "mapped twice at one address");
+	/* The child sees our later writes: the memory is shared, not copied. */
+	va = frame_map(0, LOUPE_SELF, 0, LOUPE_PROT_READ | LOUPE_PROT_WRITE);
+	CHECK(!loupe_is_error(va), "map here");
+	*(volatile uint32_t *)va = 0xabcdu;
+	CHECK(loupe_start(tid) == 0 && wait_ok(tid) == 0, "child did not see the frame");
+	CHECK(frame_map(0, 1, 0, LOUPE_PROT_READ) == -EPIPE, "mapped into a dead task");
+	frame_unmap(LOUPE_SELF, (uint64_t)va);
+	for (int s = 0; s <= 2; s++)
+		cap_delete(s);
+	return 0;
+}
+
+static int test_deferred_reply(void)
+{
+	struct grant srv = { 0, 0, LOUPE_RIGHT_RECV }, cl = { 0, 0, LOUPE_RIGHT_SEND };
+	int server, a, b, c;
+
+	CHECK(endpoint_create(0) == 0, "endpoint");
+	server = spawn_role("deferred", NULL, &srv, 1);
+	a = spawn_role("dclient", "1", &cl, 1);
+	CHECK(server > 0 && a > 0, "spawn");
+	sleep_ms(50); /* a's call is the first the server takes */
+	b = spawn_role("dclient", "2", &cl, 1);
+	CHECK(b > 0 && wait_ok(b) == 0, "second caller");
+	CHECK(wait_ok(a) == 0, "first caller, answered through the saved reply");
+	c = spawn_role("dclient", "lost", &cl, 1);
+	CHECK(c > 0, "spawn");
+	/* The server ends after c's call; if it failed earlier, deleting the
+	 * endpoint still frees c (with the -EPIPE it expects). */
+	CHECK(wait_ok(server) == 0, "server");
+	cap_delete(0);
+	CHECK(wait_ok(c) == 0, "a deleted reply capability must fail its caller");
+	CHECK(reply_save(5) == -EINVAL, "reply_save with no caller");
+	return 0;
+}
+
+/* A notification bound to a receiver arrives through ipc_recv. */
+static int test_bound_notification(void)
+{
+	struct ipc_msg m;
+
+	CHECK(endpoint_create(0) == 0 && notification_create(1) == 0, "objects");
+	CHECK(notify_bind(1) == 0, "bind");
+	CHECK(notification_create(2) == 0 && notify_bind(2) == -EBUSY, "one binding per task");
+	CHECK(ipc_recv(0, &m, LOUPE_TIMEOUT_POLL) == -ETIMEDOUT, "nothing pending");
+	CHECK(notify_signal(1, 0x28) == 0, "signal");
+	CHECK(ipc_recv(0, &m, LOUPE_TIMEOUT_POLL) == 0, "recv");
+	CHECK(LOUPE_TAG_LABEL(m.tag) == LOUPE_LABEL_NOTIFY && m.w[0] == 0x28 && m.badge == 0,
+	      "label %lx bits %lx", (unsigned long)m.tag, (unsigned long)m.w[0]);
+	CHECK(notify_bind(LOUPE_SELF) == 0 && notify_signal(1, 1) == 0, "unbind");
+	CHECK(ipc_recv(0, &m, LOUPE_TIMEOUT_POLL) == -ETIMEDOUT, "unbound: no message");
+	for (int s = 0; s <= 2; s++)
+		cap_delete(s);
+	return 0;
+}
+
 static int test_stress_pairs(const char *per_pair)
 {
 	long before = loupe_frames_free(), after;
@@ -410,6 +618,16 @@ int main(int argc, char **argv)
 			return role_signaler(arg);
 		if (!strcmp(role, "pinger"))
 			return role_pinger(arg);
+		if (!strcmp(role, "frameread"))
+			return role_frameread(arg);
+		if (!strcmp(role, "framewrite"))
+			return role_framewrite();
+		if (!strcmp(role, "premapped"))
+			return role_premapped();
+		if (!strcmp(role, "deferred"))
+			return role_deferred();
+		if (!strcmp(role, "dclient"))
+			return role_deferred_client(arg);
 		if (strcmp(role, "all") != 0) {
 			printf("ipctest: unknown role %s\n", role);
 			return 2;
@@ -423,6 +641,11 @@ int main(int argc, char **argv)
 	report("notification_bits", test_notification_bits());
 	report("server_killed", test_server_killed());
 	report("endpoint_deleted", test_endpoint_deleted());
+	report("rights_map", test_rights_map());
+	report("shared_memory", test_shared_memory());
+	report("map_into_task", test_map_into_task());
+	report("deferred_reply", test_deferred_reply());
+	report("bound_notification", test_bound_notification());
 	report("stress_pairs", test_stress_pairs(argc > 2 ? argv[2] : "100000"));
 	printf("ipctest: %d passed, %d failed\n", passes, failures);
 	return failures;
