@@ -175,20 +175,30 @@ void console_mapping_gone(void)
 	__atomic_sub_fetch(&owner.user_maps, 1, __ATOMIC_ACQ_REL);
 }
 
+void console_reclaim_output(void)
+{
+	unsigned long flags;
+	bool mine;
+
+	if (!READ_ONCE(owner.user_owned) || __atomic_load_n(&owner.user_maps, __ATOMIC_ACQUIRE))
+		return;
+	flags = spin_lock_irqsave(&console_lock);
+	mine = owner.user_owned; /* one caller does the take-back */
+	owner.user_owned = false;
+	spin_unlock_irqrestore(&console_lock, flags);
+	if (!mine)
+		return;
+	log_replay_unread();
+	pr_info("console: the console server is gone; the kernel drives UART0 again");
+}
+
 void console_tick(void)
 {
 	const struct console_driver *drv = READ_ONCE(console_drv);
-	unsigned long flags;
 
 	if (!drv)
 		return;
-	if (READ_ONCE(owner.user_owned) && __atomic_load_n(&owner.user_maps, __ATOMIC_ACQUIRE) == 0) {
-		flags = spin_lock_irqsave(&console_lock);
-		owner.user_owned = false;
-		spin_unlock_irqrestore(&console_lock, flags);
-		log_replay_unread();
-		pr_info("console: the console server is gone; the kernel drives UART0 again");
-	}
+	console_reclaim_output();
 	/* Receive comes back once nobody else holds the interrupt. */
 	if (!owner.user_owned && owner.rx_released && drv->claim_rx && drv->claim_rx(drv->ctx) == 0)
 		owner.rx_released = false;

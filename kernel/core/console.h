@@ -53,5 +53,8 @@ extern void (*console_rx_notify)(void);
 void console_handover(const char *task_name, int tid);
 void console_mapping_gone(void);
 bool console_user_owned(void);
+/* Take the UART back for output if no task maps it any more (not with the
+ * log lock held: it replays the log). */
+void console_reclaim_output(void);
 /* CPU 0's tick: finish a take-back, re-arm receive, signal klog. */
 void console_tick(void);

@@ -67,8 +67,12 @@ static long console_write_user(uint64_t buf, uint64_t n)
 			return done ? (long)done : -EFAULT;
 		/* Through the console server if the task has one; if that
 		 * server is gone (-EPIPE), the kernel console takes over. */
-		if (!stdio_forwarded() || stdio_write(chunk, len) == -EPIPE)
+		if (!stdio_forwarded()) {
 			console_write(chunk, len);
+		} else if (stdio_write(chunk, len) == -EPIPE) {
+			console_reclaim_output(); /* now, not at the next tick */
+			console_write(chunk, len);
+		}
 		done += len;
 	}
 	return (long)done;

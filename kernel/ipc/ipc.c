@@ -456,6 +456,7 @@ void ipc_destroy_object(struct kobject *obj)
 		fail_all(&((struct endpoint *)obj)->receivers);
 	} else if (obj->type == LOUPE_OBJ_NOTIFICATION) {
 		fail_all(&n->waiters);
+		irq_cap_notification_gone(n);
 		if (n->bound_task)
 			unbind_notification(n->bound_task);
 	} else if (obj->type == LOUPE_OBJ_REPLY && r->caller) {

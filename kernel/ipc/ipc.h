@@ -37,6 +37,8 @@ int irq_cap_bind(uint64_t irq_slot, uint64_t ntfn_slot, uint64_t bits);
 int irq_cap_ack(uint64_t irq_slot);
 /* [sched held] An irq object is going: unbind it, give the line back. */
 void irq_cap_release(struct irq_object *o);
+/* [sched held] Unbind every interrupt bound to a destroyed notification. */
+void irq_cap_notification_gone(struct notification *n);
 
 /* [sched held] Destroy obj: wake everything blocked on it with -EPIPE. */
 void ipc_destroy_object(struct kobject *obj);

@@ -45,6 +45,16 @@ void irq_cap_release(struct irq_object *o)
 	 * from its tick (console_tick): not here, under the lock. */
 }
 
+/* [sched held] A destroyed notification signals nobody: free the lines
+ * bound to it (its driver died), so the kernel or another driver can
+ * have them. */
+void irq_cap_notification_gone(struct notification *n)
+{
+	for (unsigned irq = 0; irq < IRQ_MAX; irq++)
+		if (bound_irqs[irq] && bound_irqs[irq]->bound == n)
+			irq_cap_release(bound_irqs[irq]);
+}
+
 int irq_cap_bind(uint64_t irq_slot, uint64_t ntfn_slot, uint64_t bits)
 {
 	struct task *t = current_task();

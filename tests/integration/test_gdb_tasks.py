@@ -10,7 +10,8 @@ SELECT_INIT = ("python gdb.execute('thread %d' % [t.num for t in "
 
 
 def test_blocked_user_task_is_a_thread_with_its_user_registers():
-    """init waits for console input: it is a thread of its own, named with
+    """init waits for console input (its read() is a call to the console
+    server, waiting for the reply): it is a thread of its own, named with
     its state, and selecting it shows its user registers (pc in the program,
     x8 = 63, the read system call it is blocked in)."""
     port = loupe.free_port()
@@ -29,7 +30,7 @@ def test_blocked_user_task_is_a_thread_with_its_user_registers():
     finally:
         qemu.kill()
         qemu.wait()
-    m = re.search(r"^ +\d+ +Thread (\d+) \"init\" \(blocked: console input\)", out, re.M)
+    m = re.search(r"^ +\d+ +Thread (\d+) \"init\" \(blocked: ipc reply\)", out, re.M)
     assert m, out
     assert int(m.group(1)) == 0x100 + 1  # GDB_TASK_THREAD_BASE + task id 1
     assert re.search(r"Thread \d+ \"cpu0 ", out) and re.search(r"Thread \d+ \"cpu1 ", out), out

@@ -9,7 +9,8 @@ import loupe
 PROMPT = "init> "
 CHECKS = ["order_and_integrity", "many_clients_fair", "rights_send_recv", "rights_grant",
           "rights_control", "notification_bits", "server_killed", "endpoint_deleted",
-          "stress_pairs"]
+          "rights_map", "shared_memory", "map_into_task", "deferred_reply",
+          "bound_notification", "console_protocol", "stress_pairs"]
 
 
 def run_ipctest(console, smp, per_pair, timeout=loupe.BOOT_TIMEOUT):

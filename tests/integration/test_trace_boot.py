@@ -63,22 +63,32 @@ def test_make_trace_shows_both_cpus_and_names_every_thread(make_trace_json):
 
 
 def test_make_trace_every_ipc_call_is_received_and_answered(make_trace_json):
-    """ipcdemo's 41 calls: each call slice has an arrow to the server's
-    receive, and the server's reply an arrow back to the client."""
+    """Every call (ipcdemo's 41, and the console calls that carry every
+    program's output) has an arrow to the server's receive, and the
+    server's reply an arrow back to the client."""
     _, doc = make_trace_json
     evs = doc["traceEvents"]
     by_name = {}
     for e in evs:
         if e["ph"] == "X":
             by_name.setdefault(e["name"].split(" ")[0], []).append(e)
-    calls, received = by_name["ipc_call"], by_name["ipc_received"]
-    replies, returns = by_name["ipc_reply"], by_name["ipc_return"]
-    assert len(calls) == len(received) == len(replies) == len(returns) == 41
+    calls, replies, returns = by_name["ipc_call"], by_name["ipc_reply"], by_name["ipc_return"]
+    # A receive that returns a bound notification's signal carries no
+    # message (msg 0): it answers no call.
+    received = [e for e in by_name["ipc_received"] if e["args"]["msg"]]
+    assert len(calls) == len(received) == len(replies) == len(returns)
     outs = {e["bind_id"] for e in evs if e.get("flow_out")}
     ins = {e["bind_id"] for e in evs if e.get("flow_in")}
-    assert len(outs) == 82 and outs == ins  # one arrow each way per call
-    client = {e["tid"] for e in calls}
-    server = {e["tid"] for e in received}
+    assert len(outs) == 2 * len(calls) and outs == ins  # one arrow each way per call
+    names = {(e["pid"], e["tid"]): e["args"]["name"] for e in evs if e["name"] == "thread_name"}
+    # init calls nothing but the console server; ipcdemo calls it too.
+    console = {e["args"]["endpoint"] for e in calls if names[(e["pid"], e["tid"])] == "init"}
+    assert len(console) == 1
+    demo_calls = [e for e in calls if names[(e["pid"], e["tid"])] == "ipcdemo"
+                  and e["args"]["endpoint"] not in console]
+    client = {e["tid"] for e in demo_calls}
+    server = {e["tid"] for e in received if e["args"]["endpoint"] == demo_calls[0]["args"]["endpoint"]}
+    assert len(demo_calls) == 41
     assert len(client) == 1 and len(server) == 1 and client != server
     # Both CPUs ran tasks of the workload (the spinner competes for them).
     switches = {e["tid"] for e in evs if e["ph"] == "X" and e["cat"] == "sched"}

@@ -123,9 +123,12 @@ static void run_workload(int argc, char *argv[])
 /*
  * Start the console server and hand it exactly what it needs: the UART0
  * registers and interrupt (not the GIC or any other device), and the
- * receive side of a new endpoint. Init keeps the send side as its
- * standard I/O; every task it starts inherits that. Without IPC (stage 3)
- * or without the boot capabilities, the kernel console stays.
+ * receive side of a new endpoint, which it owns (control right): if the
+ * server dies, the endpoint dies with it and its clients fall back to the
+ * kernel console instead of waiting for ever. Init keeps only the send
+ * side, as its standard I/O; every task it starts inherits that. Without
+ * IPC (stage 3) or without the boot capabilities, the kernel console
+ * stays.
  */
 static void start_console_server(void)
 {
@@ -141,8 +144,9 @@ static void start_console_server(void)
 	    cap_give(SLOT_CONSOLE_TASK, LOUPE_INIT_SLOT_UART_MMIO, 1,
 		     LOUPE_RIGHT_MAP_R | LOUPE_RIGHT_MAP_W) < 0 ||
 	    cap_give(SLOT_CONSOLE_TASK, LOUPE_INIT_SLOT_UART_IRQ, 2, LOUPE_RIGHT_RECV) < 0 ||
-	    cap_give(SLOT_CONSOLE_TASK, SLOT_CONSOLE_EP, 3, LOUPE_RIGHT_RECV) < 0 ||
-	    cap_copy(SLOT_CONSOLE_EP, LOUPE_SLOT_STDIO, LOUPE_RIGHT_SEND, 0) < 0) {
+	    cap_give(SLOT_CONSOLE_TASK, SLOT_CONSOLE_EP, 3, LOUPE_RIGHT_RECV | LOUPE_RIGHT_CONTROL) < 0 ||
+	    cap_copy(SLOT_CONSOLE_EP, LOUPE_SLOT_STDIO, LOUPE_RIGHT_SEND, 0) < 0 ||
+	    cap_delete(SLOT_CONSOLE_EP) < 0) {
 		printf("init: cannot set up the console server; keeping the kernel console\n");
 		loupe_kill(tid);
 		loupe_wait(tid, NULL);

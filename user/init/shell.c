@@ -84,6 +84,27 @@ static void cmd_run(int argc, char *argv[])
 	shell_run_program(argv + 1);
 }
 
+/* Only init's own children can be killed: the console server, or a
+ * program a test left running. */
+static void cmd_kill(int argc, char *argv[])
+{
+	char *end;
+	long tid = argc == 2 ? strtol(argv[1], &end, 10) : 0;
+	int status, err;
+
+	if (argc != 2 || *end || tid <= 0) {
+		printf("usage: kill TID\n");
+		return;
+	}
+	err = loupe_kill((int)tid);
+	if (err < 0) {
+		printf("kill: task %ld: %s\n", tid, strerror(-err));
+		return;
+	}
+	if (loupe_wait((int)tid, &status) == tid)
+		printf("task %ld ended (wait status 0x%x)\n", tid, status);
+}
+
 static void cmd_poweroff(int argc, char *argv[])
 {
 	int status = argc > 1 ? atoi(argv[1]) : 0;
@@ -99,6 +120,7 @@ static const struct shell_cmd commands[] = {
 	{ "help", "", "list commands", cmd_help },
 	{ "ps", "", "list tasks: id, state, CPU, priority, parent", cmd_ps },
 	{ "run", "NAME [ARGS...]", "run bin/NAME from the initrd and wait for it", cmd_run },
+	{ "kill", "TID", "end a child of init (and collect it)", cmd_kill },
 	{ "poweroff", "[STATUS]", "switch the machine off (QEMU exits with STATUS)", cmd_poweroff },
 	{ 0 },
 };

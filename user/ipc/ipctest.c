@@ -17,6 +17,7 @@
 
 #include "ipc.h"
 #include "loupe.h"
+#include "loupe/console.h"
 
 #define LABEL_QUIT 99
 #define NEVER LOUPE_TIMEOUT_NEVER
@@ -569,6 +570,30 @@ static int test_bound_notification(void)
 	return 0;
 }
 
+/* The console server answers malformed requests with an error and keeps
+ * serving (docs/ipc-protocols.md). */
+static int test_console_protocol(void)
+{
+	struct ipc_msg m = { .tag = LOUPE_CONSOLE_WRITE, .w = { 0 } };
+
+	CHECK(ipc_call(LOUPE_SLOT_STDIO, &m, NEVER) == 0 && (long)m.w[0] == -EINVAL,
+	      "empty write: %ld", (long)m.w[0]);
+	m = (struct ipc_msg){ .tag = LOUPE_CONSOLE_WRITE, .w = { LOUPE_CONSOLE_CHUNK + 1 } };
+	CHECK(ipc_call(LOUPE_SLOT_STDIO, &m, NEVER) == 0 && (long)m.w[0] == -EINVAL,
+	      "oversized write: %ld", (long)m.w[0]);
+	m = (struct ipc_msg){ .tag = LOUPE_CONSOLE_READ, .w = { 0 } };
+	CHECK(ipc_call(LOUPE_SLOT_STDIO, &m, NEVER) == 0 && (long)m.w[0] == -EINVAL,
+	      "empty read: %ld", (long)m.w[0]);
+	m = (struct ipc_msg){ .tag = 77 };
+	CHECK(ipc_call(LOUPE_SLOT_STDIO, &m, NEVER) == 0 && (long)m.w[0] == -ENOSYS,
+	      "unknown label: %ld", (long)m.w[0]);
+	m = (struct ipc_msg){ .tag = LOUPE_CONSOLE_WRITE, .w = { 22 } };
+	memcpy(&m.w[1], "ipctest: (raw write)\n", 22);
+	CHECK(ipc_call(LOUPE_SLOT_STDIO, &m, NEVER) == 0 && m.w[0] == 22, "write: %ld",
+	      (long)m.w[0]);
+	return 0;
+}
+
 static int test_stress_pairs(const char *per_pair)
 {
 	long before = loupe_frames_free(), after;
@@ -646,6 +671,7 @@ int main(int argc, char **argv)
 	report("map_into_task", test_map_into_task());
 	report("deferred_reply", test_deferred_reply());
 	report("bound_notification", test_bound_notification());
+	report("console_protocol", test_console_protocol());
 	report("stress_pairs", test_stress_pairs(argc > 2 ? argv[2] : "100000"));
 	printf("ipctest: %d passed, %d failed\n", passes, failures);
 	return failures;
