@@ -223,7 +223,8 @@ class BtCommand(common.Command):
     """Backtrace of any task, running or switched out.
 
 Usage: lp-bt [TASK]     TASK by id, name or struct task pointer; without
-                        it, the task on the selected thread's CPU
+                        it, the selected thread's task (or the task on
+                        its CPU)
 
 A switched-out task is unwound from its saved context (t->ctx): frame #0
 is context_switch, where it stopped, and the frame-pointer chain leads up
@@ -239,7 +240,7 @@ symbol."""
     def run(self, argv, from_tty):
         if len(argv) > 1:
             raise LoupeError("usage: lp-bt [TASK]")
-        t = tasks.find_task(argv[0]) if argv else cpus.current_task(cpus.selected_cpu())
+        t = tasks.find_task(argv[0]) if argv else tasks.selected_task()
         if int(t) == 0:
             raise LoupeError("the selected CPU runs no task yet")
         how, frames = task_frames(t)
