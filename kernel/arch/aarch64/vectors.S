@@ -150,6 +150,15 @@ exception_vectors:
 	.global task_first_entry
 task_first_entry:
 	bl	sched_start_new_task
+/*
+ * A debugger's hook for "a new program starts" (lp-symbols breaks here to
+ * load its symbols, gdb/loupe/symbols.py): the switch is complete, the task
+ * is this CPU's current one, and the scheduler's lock is free again, so a
+ * stop here does not leave another CPU spinning on it with interrupts
+ * masked, where Loupe's stub could not stop it.
+ */
+	.global task_first_return
+task_first_return:
 	restore_frame 0
 
 /*
