@@ -250,6 +250,21 @@ def test_unmapped_and_device_memory_is_an_error(gdb):
     assert "Cannot access memory" in gdb.cmd("x/4x 0x%x" % uart0)
 
 
+def test_host_io_reads_memory_as_binary_files(kernel, gdb, tmp_path):
+    """`remote get /mem/ADDR,LEN FILE` (the vFile packets) copies memory
+    with binary replies: the kernel's first 16 KiB are the Image file's.
+    Unreadable memory and anything but reading give GDB's I/O errors."""
+    copy = tmp_path / "text.bin"
+    start = gdb.value("&_start_image")
+    out = gdb.cmd("remote get /mem/%x,4000 %s" % (start, copy))
+    assert "error" not in out, out
+    with open(os.path.join(loupe.build_dir(kernel.lab), "Image"), "rb") as f:
+        assert copy.read_bytes() == f.read(0x4000)
+    assert "Remote I/O error" in gdb.cmd("remote get /mem/0,10 %s" % copy)
+    assert "No such file" in gdb.cmd("remote get /etc/passwd %s" % copy)
+    assert "Permission denied" in gdb.cmd("remote put %s /mem/%x,10" % (copy, start))
+
+
 def test_ctrl_c_stops_a_running_kernel(gdb):
     before = gdb.value("percpu[0].ticks")
     interrupt_after(gdb, 0.5)
