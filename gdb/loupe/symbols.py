@@ -61,8 +61,8 @@ def elf_bytes(t):
     addr, size = elf_location(t)
     key = (addr, size)
     if key not in _state["elf_cache"]:
-        _state["elf_cache"][key] = common.read_bytes(addr, size, "the ELF file of task %d"
-                                                     % int(t["tid"]))
+        _state["elf_cache"][key] = common.read_bulk(addr, size, "the ELF file of task %d"
+                                                    % int(t["tid"]))
     return _state["elf_cache"][key]
 
 
