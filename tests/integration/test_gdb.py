@@ -172,6 +172,20 @@ def test_break_and_continue_in_the_timer_tick(gdb):
     gdb.cmd("delete")
 
 
+def test_bt_from_an_interrupt_handler_reaches_the_interrupted_code(gdb):
+    """vectors.S describes its trap frame in DWARF CFI: GDB unwinds from the
+    timer interrupt's handler through the exception entry (shown like a
+    signal frame) into the code the interrupt stopped, and on to kmain or
+    the secondary CPU's entry."""
+    gdb.cmd("break timer_tick")
+    gdb.cmd("continue")
+    gdb.cmd("delete")
+    out = gdb.cmd("bt")
+    assert re.search(r"^#\d+ +<signal handler called>$", out, re.M), out
+    interrupted = out.split("<signal handler called>", 1)[1]
+    assert re.search(r"^#\d+ .*\b(kmain|smp_secondary_main) \(", interrupted, re.M), out
+
+
 def test_stepi_advances_one_instruction(gdb):
     gdb.cmd("break timer_tick")
     gdb.cmd("continue")
