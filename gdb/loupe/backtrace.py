@@ -145,6 +145,7 @@ def gdb_unwinder_frames(thread, user_task):
     frames = []
     with common.on_thread(thread):
         f = gdb.newest_frame()
+        newer = None
         while f is not None and len(frames) < MAX_FRAMES:
             pc = f.pc()
             space = "user" if user_task and is_user_address(pc) else "kernel"
@@ -156,7 +157,12 @@ def gdb_unwinder_frames(thread, user_task):
                 sal = f.find_sal()
                 if name and sal.symtab is not None:
                     name += " at %s:%d" % (sal.symtab.filename, sal.line)
-            frames.append(Frame(pc, f.level() > 0, space, name))
+            # Below an exception entry (vectors.S's CFI marks it as a
+            # signal frame) the pc is the interrupted instruction itself,
+            # not a return address.
+            is_return = newer is not None and newer.type() != gdb.SIGTRAMP_FRAME
+            frames.append(Frame(pc, is_return, space, name))
+            newer = f
             try:
                 f = f.older()
             except gdb.error as e:
