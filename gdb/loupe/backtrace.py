@@ -145,6 +145,7 @@ def gdb_unwinder_frames(thread, user_task):
     frames = []
     with common.on_thread(thread):
         f = gdb.newest_frame()
+        newer = None
         while f is not None and len(frames) < MAX_FRAMES:
             pc = f.pc()
             space = "user" if user_task and is_user_address(pc) else "kernel"
@@ -156,7 +157,12 @@ def gdb_unwinder_frames(thread, user_task):
                 sal = f.find_sal()
                 if name and sal.symtab is not None:
                     name += " at %s:%d" % (sal.symtab.filename, sal.line)
-            frames.append(Frame(pc, f.level() > 0, space, name))
+            # Below an exception entry (vectors.S's CFI marks it as a
+            # signal frame) the pc is the interrupted instruction itself,
+            # not a return address.
+            is_return = newer is not None and newer.type() != gdb.SIGTRAMP_FRAME
+            frames.append(Frame(pc, is_return, space, name))
+            newer = f
             try:
                 f = f.older()
             except gdb.error as e:
@@ -223,7 +229,8 @@ class BtCommand(common.Command):
     """Backtrace of any task, running or switched out.
 
 Usage: lp-bt [TASK]     TASK by id, name or struct task pointer; without
-                        it, the task on the selected thread's CPU
+                        it, the selected thread's task (or the task on
+                        its CPU)
 
 A switched-out task is unwound from its saved context (t->ctx): frame #0
 is context_switch, where it stopped, and the frame-pointer chain leads up
@@ -239,7 +246,7 @@ symbol."""
     def run(self, argv, from_tty):
         if len(argv) > 1:
             raise LoupeError("usage: lp-bt [TASK]")
-        t = tasks.find_task(argv[0]) if argv else cpus.current_task(cpus.selected_cpu())
+        t = tasks.find_task(argv[0]) if argv else tasks.selected_task()
         if int(t) == 0:
             raise LoupeError("the selected CPU runs no task yet")
         how, frames = task_frames(t)

@@ -4,10 +4,14 @@ and which GDB thread is which CPU.
 Under QEMU's gdbstub and in a core file every CPU is a GDB thread whose LWP
 number is the CPU index + 1 (docs/crash.md); when the target exposes
 TPIDR_EL1 (QEMU does), the kernel's own per-CPU pointer in it decides.
+Loupe's own stub numbers its CPU threads the same way, and adds a thread
+for every task, numbered GDB_TASK_THREAD_BASE + the task id
+(kernel/debug/gdb_threads.h): such a thread is on a CPU only while its task
+runs there.
 """
 import gdb
 
-from loupe import common
+from loupe import common, constants
 from loupe.common import LoupeError
 
 
@@ -53,12 +57,36 @@ def _cpu_from_tpidr(thread):
     return index if rest == 0 and index in cpu_indices() else None
 
 
+def _thread_number(thread):
+    """The target's number for a thread: the remote protocol's thread id,
+    or a core file's LWP."""
+    return thread.ptid[1] or thread.num
+
+
+def task_of_thread(thread):
+    """The task id behind one of Loupe's stub's task threads, or None for
+    a thread that is a CPU (all threads of QEMU's gdbstub and of a core
+    file are: their numbers stay below the base)."""
+    number = _thread_number(thread)
+    base = constants.get("GDB_TASK_THREAD_BASE")
+    return number - base if number > base else None
+
+
 def cpu_of_thread(thread):
+    """The CPU whose registers thread shows, or None for a task thread
+    whose task no CPU runs now."""
+    tid = task_of_thread(thread)
+    if tid is not None:
+        pc = percpu()
+        for i in cpu_indices():
+            current = pc[i]["current"]
+            if int(current) and int(current["tid"]) == tid:
+                return i
+        return None
     cpu = _cpu_from_tpidr(thread)
     if cpu is not None:
         return cpu
-    lwp = thread.ptid[1] or thread.num
-    return lwp - 1
+    return _thread_number(thread) - 1
 
 
 def thread_of_cpu(cpu):
@@ -74,7 +102,12 @@ def selected_cpu():
     thread = common.user_thread()
     if thread is None:
         raise LoupeError("no thread is selected: is GDB attached to Loupe or a core file?")
-    return cpu_of_thread(thread)
+    cpu = cpu_of_thread(thread)
+    if cpu is None:
+        raise LoupeError("the selected thread is task %d, which no CPU runs now (name the "
+                         "task instead: $lp_task(%d), lp-bt %d)"
+                         % ((task_of_thread(thread),) * 3))
+    return cpu
 
 
 def run_queues():

@@ -20,7 +20,7 @@ def log_lines(end=None):
     buf = common.kernel_symbol("log_buf")
     size = buf.type.sizeof
     head = int(common.kernel_symbol("log_head")) if end is None else end
-    ring = common.read_bytes(int(buf.address), size, "log_buf")
+    ring = common.read_bulk(int(buf.address), size, "log_buf")
     start = max(0, head - size)
     data = bytes(ring[pos % size] for pos in range(start, head)) if head > size \
         else ring[:head]

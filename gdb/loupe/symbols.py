@@ -25,9 +25,10 @@ import loupe
 from loupe import common, elf, tasks
 from loupe.common import LoupeError
 
-# The path of the kernel's task-start code: a new task's first run goes
-# through here (kernel/core/sched.c) before it first returns to user space.
-TASK_START_FUNCTION = "sched_start_new_task"
+# Where a new task's first run passes just before it first enters user
+# space (kernel/arch/aarch64/vectors.S): past the scheduler's lock, so a
+# stop there lets Loupe's stub stop every other CPU too.
+TASK_START_LOCATION = "*task_first_return"
 
 # State kept on the package, so that re-sourcing the loader (which reloads
 # this module) does not forget what is loaded or add a second breakpoint.
@@ -60,8 +61,8 @@ def elf_bytes(t):
     addr, size = elf_location(t)
     key = (addr, size)
     if key not in _state["elf_cache"]:
-        _state["elf_cache"][key] = common.read_bytes(addr, size, "the ELF file of task %d"
-                                                     % int(t["tid"]))
+        _state["elf_cache"][key] = common.read_bulk(addr, size, "the ELF file of task %d"
+                                                    % int(t["tid"]))
     return _state["elf_cache"][key]
 
 
@@ -157,7 +158,7 @@ class AutoLoadBreakpoint(gdb.Breakpoint):
     so the user never sees the stop."""
 
     def __init__(self):
-        super().__init__(TASK_START_FUNCTION, internal=True)
+        super().__init__(TASK_START_LOCATION, internal=True)
         self.silent = True
 
     def stop(self):
@@ -192,7 +193,7 @@ Usage: lp-symbols            load every running program's ELF, and keep
 Each program is a static executable, loaded with add-symbol-file at its own
 addresses (build/user/NAME if it matches the bytes in the target, else a
 copy of t->elf). Reloading uses a silent breakpoint on the kernel's
-task-start path (sched_start_new_task), so a breakpoint set in a program
+task-start path (task_first_return), so a breakpoint set in a program
 that has not started yet stays pending and resolves when it starts.
 User breakpoints: use hbreak under Loupe's stub, where the program's
 memory is only mapped in its own address space."""

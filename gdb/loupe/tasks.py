@@ -49,6 +49,16 @@ def find_task(spec):
     return value.cast(task_type.pointer())
 
 
+def selected_task():
+    """The task of the thread the user selected: a task thread's own task
+    (Loupe's stub), else the task the selected thread's CPU runs."""
+    thread = common.user_thread()
+    tid = cpus.task_of_thread(thread) if thread is not None else None
+    if tid is not None:
+        return find_task(str(tid))
+    return cpus.current_task(cpus.selected_cpu())
+
+
 def task_from_value(value):
     """A task named by a convenience-function argument: a number or a
     string."""

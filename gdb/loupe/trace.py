@@ -33,8 +33,8 @@ def read_ring(ring, cpu, record_size):
     while n < head:
         index = n % capacity
         count = min(head - n, capacity - index)  # up to the end of the buffer
-        data = common.read_bytes(base + index * record_size, count * record_size,
-                                 "the trace ring of cpu%d" % cpu)
+        data = common.read_bulk(base + index * record_size, count * record_size,
+                                "the trace ring of cpu%d" % cpu)
         slots[index * record_size:(index + count) * record_size] = data
         n += count
     dropped = max(int(ring["head"]) - int(ring["first"]) - capacity, 0) + \
@@ -56,7 +56,7 @@ def read_trace():
     used = int(common.kernel_symbol("trace_names_used"))
     names_sym = common.kernel_symbol("trace_names")
     name_size = common.struct_type("trace_name").sizeof
-    names = common.read_bytes(int(names_sym.address), used * name_size, "trace_names") \
+    names = common.read_bulk(int(names_sym.address), used * name_size, "trace_names") \
         if used else b""
     return lt.RawTrace.from_memory(hz, rings, names)
 

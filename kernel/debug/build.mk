@@ -5,6 +5,7 @@ KERNEL_SRCS += \
 	kernel/arch/aarch64/debug_regs.c \
 	kernel/debug/gdb_allstop.c \
 	kernel/debug/gdb_cmd_break.c \
+	kernel/debug/gdb_cmd_file.c \
 	kernel/debug/gdb_cmd_mem.c \
 	kernel/debug/gdb_cmd_query.c \
 	kernel/debug/gdb_cmd_regs.c \

@@ -26,6 +26,7 @@ static enum gdb_action supported(const char *a, size_t n, struct gdb_reply *r)
 	/* A qSupported starts every new connection: acknowledgements are
 	 * on again until the new GDB asks for QStartNoAckMode. */
 	gdb_packet_set_noack(false);
+	gdb_files_close_all();
 	r->len = (size_t)snformat(r->buf, r->size,
 				  "PacketSize=%x;qXfer:features:read+;qXfer:threads:read+;"
 				  "swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+",

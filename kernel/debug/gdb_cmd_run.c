@@ -124,6 +124,8 @@ enum gdb_action gdb_cmd_v(const char *a, size_t n, struct gdb_reply *r)
 	}
 	if (n >= 4 && memcmp(a, "Cont", 4) == 0 && (n == 4 || a[4] == ';'))
 		return vcont(a + 4, n - 4, r);
+	if (n >= 5 && memcmp(a, "File:", 5) == 0)
+		return gdb_cmd_file(a + 5, n - 5, r);
 	if (n >= 4 && memcmp(a, "Kill", 4) == 0) {
 		gdb_reply_str(r, "OK"); /* vKill;pid is answered, unlike k */
 		gdb_session.detach_pending = true;
@@ -136,6 +138,7 @@ void gdb_forget_debugger(void)
 {
 	gdb_swbreak_remove_all();
 	gdb_hw_remove_all();
+	gdb_files_close_all();
 	gdb_session.waiting = false;
 	gdb_session.g_thread = gdb_session.c_thread = 0;
 	gdb_packet_set_noack(false);

@@ -57,6 +57,9 @@ enum gdb_action gdb_cmd_current_thread(const char *a, size_t n, struct gdb_reply
 enum gdb_action gdb_cmd_thread_first(const char *a, size_t n, struct gdb_reply *r); /* qfThreadInfo */
 enum gdb_action gdb_cmd_thread_more(const char *a, size_t n, struct gdb_reply *r);  /* qsThreadInfo */
 enum gdb_action gdb_cmd_thread_extra(const char *a, size_t n, struct gdb_reply *r); /* qThreadExtraInfo */
+enum gdb_action gdb_cmd_file(const char *a, size_t n, struct gdb_reply *r);        /* vFile: */
+/* Forget the files a GDB opened with vFile:open (it left, or a new one came). */
+void gdb_files_close_all(void);
 
 /* Shared by the resume commands: let the selected thread's CPU step
  * (step = true) or everything continue, optionally from a new pc. */

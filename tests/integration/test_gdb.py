@@ -172,6 +172,20 @@ def test_break_and_continue_in_the_timer_tick(gdb):
     gdb.cmd("delete")
 
 
+def test_bt_from_an_interrupt_handler_reaches_the_interrupted_code(gdb):
+    """vectors.S describes its trap frame in DWARF CFI: GDB unwinds from the
+    timer interrupt's handler through the exception entry (shown like a
+    signal frame) into the code the interrupt stopped, and on to kmain or
+    the secondary CPU's entry."""
+    gdb.cmd("break timer_tick")
+    gdb.cmd("continue")
+    gdb.cmd("delete")
+    out = gdb.cmd("bt")
+    assert re.search(r"^#\d+ +<signal handler called>$", out, re.M), out
+    interrupted = out.split("<signal handler called>", 1)[1]
+    assert re.search(r"^#\d+ .*\b(kmain|smp_secondary_main) \(", interrupted, re.M), out
+
+
 def test_stepi_advances_one_instruction(gdb):
     gdb.cmd("break timer_tick")
     gdb.cmd("continue")
@@ -248,6 +262,21 @@ def test_unmapped_and_device_memory_is_an_error(gdb):
     # UART0's registers in the I/O window: Device memory, never read.
     uart0 = 0xffff800000000000 + 0x09000000
     assert "Cannot access memory" in gdb.cmd("x/4x 0x%x" % uart0)
+
+
+def test_host_io_reads_memory_as_binary_files(kernel, gdb, tmp_path):
+    """`remote get /mem/ADDR,LEN FILE` (the vFile packets) copies memory
+    with binary replies: the kernel's first 16 KiB are the Image file's.
+    Unreadable memory and anything but reading give GDB's I/O errors."""
+    copy = tmp_path / "text.bin"
+    start = gdb.value("&_start_image")
+    out = gdb.cmd("remote get /mem/%x,4000 %s" % (start, copy))
+    assert "error" not in out, out
+    with open(os.path.join(loupe.build_dir(kernel.lab), "Image"), "rb") as f:
+        assert copy.read_bytes() == f.read(0x4000)
+    assert "Remote I/O error" in gdb.cmd("remote get /mem/0,10 %s" % copy)
+    assert "No such file" in gdb.cmd("remote get /etc/passwd %s" % copy)
+    assert "Permission denied" in gdb.cmd("remote put %s /mem/%x,10" % (copy, start))
 
 
 def test_ctrl_c_stops_a_running_kernel(gdb):

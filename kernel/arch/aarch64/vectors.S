@@ -13,6 +13,49 @@
 #define PERCPU_EMERGENCY_SP 8 /* offsetof(struct percpu, emergency_sp) */
 
 /*
+ * Call frame information for the entry paths, so that GDB unwinds from a
+ * handler (a breakpoint in timer_tick, say) through the trap frame into the
+ * interrupted code, as it does through a signal frame. The kernel itself
+ * unwinds by frame pointer (the frame record below); this is only for
+ * debuggers. C code has no .eh_frame (-fno-unwind-tables) and the linker
+ * drops it: emit into .debug_frame, where GCC puts the C code's CFI.
+ */
+	.cfi_sections .debug_frame
+
+/* DWARF register numbers (AArch64 DWARF ABI): x0-x30 are 0-30, sp 31, and
+ * 32 is the pc, which we use as the return-address column: the interrupted
+ * pc is not in x30, and x30 must show the interrupted code's own value. */
+#define DWARF_SP 31
+#define DWARF_PC 32
+#define DW_CFA_def_cfa_expression 0x0f
+#define DW_CFA_expression 0x10
+#define DW_OP_deref 0x06
+#define DW_OP_breg_sp 0x8f /* DW_OP_breg31: sp + a signed LEB128 offset */
+
+/* "register reg was saved at sp + off" for 64 <= off < 8192, where sp is
+ * the trap frame (the offset as a two-byte signed LEB128). */
+.macro cfi_saved_at_sp reg, off
+	.cfi_escape DW_CFA_expression, \reg, 3, DW_OP_breg_sp, ((\off) & 0x7f) | 0x80, (\off) >> 7
+.endm
+
+/*
+ * After save_registers, with sp at the trap frame: the interrupted code's
+ * sp (its CFA, where GDB takes a caller's sp from) is the one saved in the
+ * frame -- sp_el0 for user code -- and every general register and the pc
+ * are in the frame.
+ */
+.macro cfi_trap_frame
+	.cfi_escape DW_CFA_def_cfa_expression, 4, DW_OP_breg_sp, (TF_SP & 0x7f) | 0x80, TF_SP >> 7, DW_OP_deref
+	.irp reg, 0, 1, 2, 3, 4, 5, 6, 7
+	.cfi_escape DW_CFA_expression, \reg, 2, DW_OP_breg_sp, TF_X0 + 8 * \reg
+	.endr
+	.irp reg, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	cfi_saved_at_sp \reg, TF_X0 + 8 * \reg
+	.endr
+	cfi_saved_at_sp DWARF_PC, TF_PC
+.endm
+
+/*
  * An exception taken at EL1 first checks that the frame it is about to push
  * stays on the stack. Kernel stacks sit in the upper half of 32 KiB-aligned
  * slots (memory_map.h), so "sp - TF_SIZE" has bit KSTACK_SHIFT clear exactly
@@ -73,7 +116,9 @@
 	add	x29, sp, #TF_FRAME_RECORD
 .endm
 
-.macro restore_frame el
+/* cfi: inside an entry path's CFI (cfi_trap_frame), which stays right
+ * until the frame is popped. */
+.macro restore_frame el, cfi=0
 	ldp	x22, x23, [sp, #TF_PC]
 	msr	elr_el1, x22
 	msr	spsr_el1, x23
@@ -98,6 +143,9 @@
 	ldp	x28, x29, [sp, #16 * 14]
 	ldr	x30, [sp, #TF_X30]
 	add	sp, sp, #TF_SIZE
+	.if \cfi
+	.cfi_undefined DWARF_PC
+	.endif
 	eret
 .endm
 
@@ -113,11 +161,21 @@
  * kind of exception it got. */
 .macro entry_path name, el, handler, slot
 \name:
+	.cfi_startproc
+	.cfi_return_column DWARF_PC
+	/* GDB shows the interrupted code at its exact pc, not as a return
+	 * address, as below a signal frame ("<signal handler called>"). */
+	.cfi_signal_frame
+	/* Until the frame is saved the interrupted pc is only in ELR_EL1,
+	 * which DWARF cannot name: the unwind stops here. */
+	.cfi_undefined DWARF_PC
 	save_frame \el
+	cfi_trap_frame
 	mov	x0, sp
 	mov	x1, #\slot
 	bl	\handler
-	restore_frame \el
+	restore_frame \el, 1
+	.cfi_endproc
 .endm
 
 	.section .text.vectors, "ax"
@@ -150,6 +208,15 @@ exception_vectors:
 	.global task_first_entry
 task_first_entry:
 	bl	sched_start_new_task
+/*
+ * A debugger's hook for "a new program starts" (lp-symbols breaks here to
+ * load its symbols, gdb/loupe/symbols.py): the switch is complete, the task
+ * is this CPU's current one, and the scheduler's lock is free again, so a
+ * stop here does not leave another CPU spinning on it with interrupts
+ * masked, where Loupe's stub could not stop it.
+ */
+	.global task_first_return
+task_first_return:
 	restore_frame 0
 
 /*
