@@ -14,6 +14,8 @@
  *   ipcbench           the driver: prints "ipcbench: ..." lines
  *   ipcbench echo      the call/reply server on slot 0
  *   ipcbench pong      the notification partner on slots 0 and 1
+ *   ipcbench profile call|notify
+ *                      round trips for ever, for scripts/ipcprofile.py
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +131,16 @@ int main(int argc, char **argv)
 	if (start("echo", 0, 2, LOUPE_RIGHT_RECV, 0, -1, 0) < 0 ||
 	    start("pong", 0, 3, LOUPE_RIGHT_RECV, 1, 4, LOUPE_RIGHT_SEND) < 0)
 		return 1;
+
+	/* scripts/ipcprofile.py: loop for ever while QEMU logs every
+	 * instruction executed. */
+	if (argc > 2 && !strcmp(argv[1], "profile")) {
+		void (*op)(void) = strcmp(argv[2], "notify") ? one_call : one_notify;
+
+		printf("ipcbench: profiling %s\n", argv[2]);
+		for (;;)
+			op();
+	}
 
 	/* The cost of the counter reads and the loop around an empty batch. */
 	for (int s = 0; s < SAMPLES; s++) {
