@@ -21,7 +21,7 @@ struct spinlock sched_lock = SPINLOCK_INIT("sched");
 /* [sched] READY tasks, one FIFO per priority; bit p of runq_mask is set
  * when runq[p] is not empty, so the highest is found with one clz. */
 static struct list_node runq[NPRIO];
-static uint32_t runq_mask;
+uint32_t runq_mask; /* read by sched_can_handoff_locked (sched.h) */
 static unsigned runq_len; /* [sched] READY tasks, for the trace's counter */
 /* [sched] CPUs running their idle task: a wake-up finds one to kick in a
  * few instructions instead of a walk over every CPU. */
@@ -48,7 +48,7 @@ static void runq_push(struct task *t)
 
 static bool allowed_on(const struct task *t, unsigned cpu)
 {
-	return (t->affinity >> cpu) & 1;
+	return sched_allowed_on(t, cpu);
 }
 
 /* The best READY task this CPU may run: the first of the highest priority
@@ -231,7 +231,7 @@ static void switch_locked(struct task *want)
 	switch_user_state(prev, next);
 	cpu->current = next;
 	cpu->switch_prev = prev;
-	watchdog_touch();
+	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
 	context_switch(&prev->ctx, &next->ctx);
 	/* Running as prev again, perhaps on another CPU. */
 	finish_switch();
@@ -349,14 +349,6 @@ int sched_set_affinity(struct task *t, uint32_t mask)
 	}
 	sched_unlock_irqrestore(flags);
 	return 0;
-}
-
-bool sched_can_handoff_locked(const struct task *t)
-{
-	/* Not past a READY task of higher priority: the handoff must not
-	 * invert priorities. runq_mask >> (p + 1) is nonzero exactly when a
-	 * queue above priority p is not empty. */
-	return allowed_on(t, arch_cpu_index()) && !(runq_mask >> (t->priority + 1));
 }
 
 void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_out)

@@ -48,9 +48,21 @@ void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_ou
  * sched_can_handoff_locked() accepted it. */
 void sched_block_handoff_locked(const char *reason, uint64_t deadline_ns, bool *timed_out,
 				struct task *next);
+static inline bool sched_allowed_on(const struct task *t, unsigned cpu)
+{
+	return (t->affinity >> cpu) & 1;
+}
+
 /* [sched held] May t take over this CPU directly from a task that blocks:
- * its affinity allows this CPU and no READY task has a higher priority. */
-bool sched_can_handoff_locked(const struct task *t);
+ * its affinity allows this CPU and no READY task has a higher priority
+ * (runq_mask >> (p + 1) is nonzero exactly when a queue above priority p
+ * is not empty). Inline: both IPC paths ask it on every handoff. */
+static inline bool sched_can_handoff_locked(const struct task *t)
+{
+	extern uint32_t runq_mask;
+
+	return sched_allowed_on(t, arch_cpu_index()) && !(runq_mask >> (t->priority + 1));
+}
 /* Restrict a task to the CPUs of `mask` (bit n: CPU n); -EINVAL if it
  * names no online CPU. A task running elsewhere moves at once. */
 int sched_set_affinity(struct task *t, uint32_t mask);
