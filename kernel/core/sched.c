@@ -121,7 +121,7 @@ static void enqueue_ready(struct task *t)
 	t->state = LOUPE_TASK_READY;
 	t->wait_reason = NULL;
 	runq_push(t);
-	TRACE_POINT(SCHED, SCHED_WAKEUP, TRACE_TID_OF(t), arch_cpu_index(), 0);
+	TRACE_POINT_IRQS_OFF(SCHED, SCHED_WAKEUP, TRACE_TID_OF(t), arch_cpu_index(), 0);
 	if (cur && allowed_on(t, arch_cpu_index()) &&
 	    (cur->is_idle || t->priority > cur->priority))
 		this_cpu()->need_resched = true;
@@ -226,10 +226,18 @@ static void switch_locked(struct task *want)
 	else if (prev->is_idle)
 		idle_cpus &= ~(1u << cpu->index);
 	next->time_slice = SCHED_SLICE_TICKS;
-	/* a2 = 1: a handoff, prev woke next itself (no SCHED_WAKEUP). */
-	TRACE_POINT(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), prev->state, want != NULL);
+	/* a2 = 1: a handoff, prev woke next itself (no SCHED_WAKEUP). An IPC
+	 * handoff that recorded its own event (IPC_CALL or IPC_REPLY_RECV
+	 * naming next) already said all this. */
+	if (unlikely(cpu->trace_switch_done))
+		cpu->trace_switch_done = false;
+	else
+		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), prev->state,
+				     want != NULL);
 	switch_user_state(prev, next);
 	cpu->current = next;
+	if (CONFIG_TRACE)
+		trace_set_current(cpu, TRACE_TID_OF(next));
 	cpu->switch_prev = prev;
 	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
 	context_switch(&prev->ctx, &next->ctx);

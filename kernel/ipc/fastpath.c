@@ -72,8 +72,55 @@ static inline void fast_deliver(struct ipc_msg *to, const struct trap_frame *f, 
 	to->trace_id = 0;
 }
 
+/*
+ * Tracing: with the ipc category on, the fast path records what the
+ * general path does, in fewer records (trace_format.h): IPC_CALL or
+ * IPC_REPLY_RECV names the partner the CPU goes to (no SCHED_SWITCH or
+ * SCHED_WAKEUP for that switch), and those events stand for the system
+ * call's begin, IPC_CALL_DONE / IPC_RECV_DONE for its end. With only the
+ * syscall category on, SYSCALL_ENTER/EXIT as for any call. The mask is
+ * read once per call, so begin and end always match, and with tracing off
+ * one test skips it all. Interrupts are masked throughout, so the records
+ * skip the masking.
+ */
+static inline uint32_t trace_fast_mask(void)
+{
+	return CONFIG_TRACE ? READ_ONCE(trace_enabled) & (TRACE_CAT_IPC | TRACE_CAT_SYSCALL) : 0;
+}
+
+/* At the handoff: `id` (IPC_CALL or IPC_REPLY_RECV) naming the partner. */
+static inline __attribute__((always_inline)) void
+trace_fast_begin(uint32_t on, uint64_t nr, uint64_t slot, unsigned id, uint32_t ep,
+			     uint32_t msg, const struct task *to)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (on & TRACE_CAT_IPC) {
+		trace_write_irqs_off(cpu, id, ep, msg, (uint64_t)to->tid);
+		cpu->trace_switch_done = true;
+	} else {
+		trace_write_irqs_off(cpu, TRACE_EV_SYSCALL_ENTER, (uint32_t)nr, 0, slot);
+	}
+}
+
+/* Back in the caller: `id` (IPC_CALL_DONE or IPC_RECV_DONE) ends it. A
+ * failed receive has no IPC_RECV_DONE (id 0): SYSCALL_EXIT ends it. */
+static inline __attribute__((always_inline)) void
+trace_fast_end(uint32_t on, uint64_t nr, unsigned id, uint32_t ep, uint32_t msg,
+			   uint64_t a2, int err)
+{
+	struct percpu *cpu = this_cpu();
+
+	if ((on & TRACE_CAT_IPC) && id)
+		trace_write_irqs_off(cpu, id, ep, msg, a2);
+	else if (on & TRACE_CAT_SYSCALL)
+		trace_write_irqs_off(cpu, TRACE_EV_SYSCALL_EXIT, (uint32_t)nr, 0,
+				     (uint64_t)(int64_t)err);
+}
+
 static bool fast_call(struct trap_frame *f, struct task *t)
 {
+	uint32_t on = trace_fast_mask(), ep_id, msg = 0;
 	struct endpoint *ep;
 	struct task *r;
 	int err;
@@ -94,9 +141,19 @@ static bool fast_call(struct trap_frame *f, struct task *t)
 	t->reply_from = r;
 	r->ipc_status = 0;
 	t->ipc_status = IPC_PENDING;
+	/* The endpoint may be gone by the time we are back: keep its id. */
+	ep_id = ep->obj.id;
+	if (unlikely(on)) {
+		if (on & TRACE_CAT_IPC)
+			msg = r->ipc_msg.trace_id = ipc_new_trace_id();
+		trace_fast_begin(on, LOUPE_SYS_ipc_call, f->x[0], TRACE_EV_IPC_CALL, ep_id, msg, r);
+	}
 	err = wait_for_outcome(t, "ipc reply", 0, r);
 	/* Back with the reply (or killed: -EINTR, as on the general path). */
 	fast_finish(f, t, err);
+	if (unlikely(on))
+		trace_fast_end(on, LOUPE_SYS_ipc_call, TRACE_EV_IPC_CALL_DONE, ep_id, msg,
+			       (uint64_t)(int64_t)err, err);
 	spin_unlock(&sched_lock);
 	return true;
 slow:
@@ -106,6 +163,7 @@ slow:
 
 static bool fast_reply_recv(struct trap_frame *f, struct task *t)
 {
+	uint32_t on = trace_fast_mask(), ep_id;
 	struct endpoint *ep;
 	struct task *caller;
 	int err;
@@ -126,8 +184,15 @@ static bool fast_reply_recv(struct trap_frame *f, struct task *t)
 	caller->ipc_status = 0;
 	t->ipc_status = IPC_PENDING;
 	list_push_back(&ep->receivers, &t->sched_link);
+	ep_id = ep->obj.id;
+	if (unlikely(on))
+		trace_fast_begin(on, LOUPE_SYS_ipc_reply_recv, f->x[0], TRACE_EV_IPC_REPLY_RECV,
+				 ep_id, t->ipc_msg.trace_id, caller);
 	err = wait_for_outcome(t, "ipc recv", 0, caller);
 	fast_finish(f, t, err);
+	if (unlikely(on))
+		trace_fast_end(on, LOUPE_SYS_ipc_reply_recv, err ? 0 : TRACE_EV_IPC_RECV_DONE, ep_id,
+			       t->ipc_msg.trace_id, t->ipc_msg.badge, err);
 	spin_unlock(&sched_lock);
 	return true;
 slow:
@@ -140,9 +205,6 @@ bool ipc_fastpath(struct trap_frame *f)
 	struct task *t = current_task();
 
 	if (!CONFIG_IPC)
-		return false;
-	/* Tracing wants the general path's events (for now). */
-	if (trace_on(TRACE_CAT_SYSCALL | TRACE_CAT_IPC | TRACE_CAT_SCHED))
 		return false;
 	if (f->x[8] == LOUPE_SYS_ipc_call)
 		return fast_call(f, t);

@@ -6,6 +6,14 @@
 #include "ipc/ipc_priv.h"
 #include "lib/errno.h"
 
+uint32_t ipc_new_trace_id(void)
+{
+	static uint32_t next = 1;
+	uint32_t id = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+
+	return id ? id : ipc_new_trace_id(); /* after 2^32 messages */
+}
+
 static uint64_t deadline_of(uint64_t timeout)
 {
 	return timeout == LOUPE_TIMEOUT_NEVER ? 0 : timer_now_ns() + timeout;

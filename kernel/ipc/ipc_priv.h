@@ -13,3 +13,6 @@ struct task;
  * kill and timeout. Returns the status. The caller checked kill_pending. */
 int wait_for_outcome(struct task *t, const char *reason, uint64_t deadline,
 		     struct task *handoff);
+
+/* A new message number for the trace (never 0: 0 means "none"). */
+uint32_t ipc_new_trace_id(void);
