@@ -249,13 +249,17 @@ TRACE_BIN := $(BUILD)/trace.bin
 TRACE_JSON := $(BUILD)/trace.json
 
 # IPC round trips in guest instructions (docs/bench.md), with tracing off
-# and on. -icount makes the PMU's instruction counter exact and repeatable.
+# and on: on one CPU, then on two (client on CPU 0, server on CPU 0 and
+# then on CPU 1). -icount makes the PMU's instruction counter and the
+# guest's clock exact and repeatable.
+IPCBENCH_RUNS ?= 1:trace=off 1:trace=all 2:trace=off 2:trace=all
 .PHONY: ipcbench
 ipcbench: setup
 	$(Q)$(MAKE) --no-print-directory kernel
-	$(Q)for t in trace=off trace=all; do \
-		echo "== $$t"; \
-		$(QEMU) -M virt -cpu cortex-a72 -smp 1 -m $(MEM) -display none \
+	$(Q)for run in $(IPCBENCH_RUNS); do \
+		smp=$${run%%:*}; t=$${run#*:}; \
+		echo "== SMP=$$smp $$t"; \
+		$(QEMU) -M virt -cpu cortex-a72 -smp $$smp -m $(MEM) -display none \
 			-icount shift=0,sleep=off -semihosting-config enable=on,target=native \
 			-kernel $(KERNEL_IMAGE) -initrd $(INITRD) -append "workload=ipcbench $$t" \
 			-serial stdio -serial null </dev/null | grep "ipcbench:" || exit 1; \

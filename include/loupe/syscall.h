@@ -59,7 +59,10 @@
 /* set_priority(tid or 0 for the caller, priority): a child's or one's own
  * scheduling priority, LOUPE_PRIO_MIN..LOUPE_PRIO_MAX. */
 #define LOUPE_SYS_set_priority (LOUPE_SYS_BASE + 9)
-#define LOUPE_SYS_LAST LOUPE_SYS_set_priority
+/* set_affinity(tid or 0 for the caller, mask): the CPUs a child or the
+ * caller may run on, bit n for CPU n; CPUs not online are ignored. */
+#define LOUPE_SYS_set_affinity (LOUPE_SYS_BASE + 10)
+#define LOUPE_SYS_LAST LOUPE_SYS_set_affinity
 
 #define LOUPE_MARK_BEGIN 0
 #define LOUPE_MARK_END 1
@@ -94,3 +97,6 @@ struct loupe_task_info {
 #define LOUPE_PRIO_MIN 0
 #define LOUPE_PRIO_DEFAULT 8
 #define LOUPE_PRIO_MAX 15
+
+/* Affinity masks: bit n allows CPU n; a new task inherits its parent's. */
+#define LOUPE_CPUS_ALL 0xffffffffu

@@ -1,5 +1,7 @@
 #include "core/percpu.h"
 
+#include "trace/trace.h"
+
 struct percpu percpu[MAX_CPUS];
 
 /* Laid out like kernel stacks (memory_map.h): in the upper half of an
@@ -14,6 +16,7 @@ void percpu_init_this_cpu(unsigned index)
 	cpu->index = index;
 	cpu->mpidr = arch_mpidr();
 	cpu->emergency_sp = (uint64_t)&emergency_stacks[index][STACK_SLOT_SIZE];
+	trace_init_cpu(cpu);
 	arch_set_percpu(cpu);
 }
 unsigned ncpus_present = 1;

@@ -8,6 +8,7 @@
 
 struct trap_frame;
 struct task;
+struct trace_ring;
 
 /*
  * Per-CPU state. Each CPU finds its own through TPIDR_EL1, so reading it
@@ -29,6 +30,11 @@ struct percpu {
 	struct task *idle_task;
 	struct task *switch_prev; /* the task this CPU just switched away from */
 	bool need_resched;	/* run the scheduler before returning to a task */
+	/* The tracer's view (kernel/trace/trace.h), kept ready so that a
+	 * recorded event reads two words instead of walking to the task: */
+	struct trace_ring *trace_ring; /* this CPU's ring */
+	uint64_t trace_who;	/* record word 1 without the id: cpu << 16 | tid << 32 */
+	bool trace_switch_done; /* the next switch was already traced (IPC handoff) */
 };
 
 /* vectors.S reads emergency_sp at this offset. */

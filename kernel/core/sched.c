@@ -17,12 +17,15 @@
 
 #define NPRIO (LOUPE_PRIO_MAX + 1)
 
-static struct spinlock sched_lock = SPINLOCK_INIT("sched");
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
 /* [sched] READY tasks, one FIFO per priority; bit p of runq_mask is set
  * when runq[p] is not empty, so the highest is found with one clz. */
 static struct list_node runq[NPRIO];
-static uint32_t runq_mask;
+uint32_t runq_mask; /* read by sched_can_handoff_locked (sched.h) */
 static unsigned runq_len; /* [sched] READY tasks, for the trace's counter */
+/* [sched] CPUs running their idle task: a wake-up finds one to kick in a
+ * few instructions instead of a walk over every CPU. */
+static uint32_t idle_cpus;
 /* [sched] SLEEPING tasks, unordered: there are few. */
 static struct list_node sleepers = LIST_INIT(sleepers);
 /* [sched] BLOCKED tasks with a deadline (IPC timeouts), on timeout_link. */
@@ -30,16 +33,6 @@ static struct list_node timeouts = LIST_INIT(timeouts);
 struct list_node all_tasks = LIST_INIT(all_tasks);
 
 static struct task idle_tasks[MAX_CPUS];
-
-unsigned long sched_lock_irqsave(void)
-{
-	return spin_lock_irqsave(&sched_lock);
-}
-
-void sched_unlock_irqrestore(unsigned long flags)
-{
-	spin_unlock_irqrestore(&sched_lock, flags);
-}
 
 void waitq_init(struct waitq *wq)
 {
@@ -53,29 +46,61 @@ static void runq_push(struct task *t)
 	runq_len++;
 }
 
-static struct task *runq_pop(void)
+static bool allowed_on(const struct task *t, unsigned cpu)
 {
-	struct list_node *n;
-	int prio;
-
-	if (!runq_mask)
-		return NULL;
-	prio = 31 - __builtin_clz(runq_mask);
-	n = runq[prio].next;
-	list_remove(n);
-	runq_len--;
-	if (list_empty(&runq[prio]))
-		runq_mask &= ~(1u << prio);
-	return list_entry(n, struct task, sched_link);
+	return sched_allowed_on(t, cpu);
 }
 
-/* A CPU to run a newly ready task: an idle one, else none. */
-static void kick_idle_cpu(void)
+/* The best READY task this CPU may run: the first of the highest priority
+ * whose affinity includes the CPU. Without pinned tasks that is the head
+ * of the highest non-empty queue, as before affinity existed. */
+static struct task *runq_pop(void)
 {
+	unsigned cpu = arch_cpu_index();
+	uint32_t mask = runq_mask;
+
+	while (mask) {
+		int prio = 31 - __builtin_clz(mask);
+		struct list_node *n;
+
+		list_for_each(n, &runq[prio]) {
+			struct task *t = list_entry(n, struct task, sched_link);
+
+			if (!allowed_on(t, cpu))
+				continue;
+			list_remove(n);
+			runq_len--;
+			if (list_empty(&runq[prio]))
+				runq_mask &= ~(1u << prio);
+			return t;
+		}
+		mask &= ~(1u << prio);
+	}
+	return NULL;
+}
+
+/* [sched held] Find another CPU for newly ready t: an idle one it may run
+ * on; failing that, when t may not run here, one running a task of lower
+ * priority (preempted at its next return to user space). The IPI makes
+ * that CPU schedule. */
+static void kick_cpu_for(const struct task *t)
+{
+	unsigned self = arch_cpu_index();
+	uint32_t idle = idle_cpus & t->affinity & ~(1u << self);
+
+	if (idle) {
+		unsigned i = (unsigned)__builtin_ctz(idle);
+
+		percpu[i].need_resched = true;
+		smp_send_ipi(i, IPI_RESCHED);
+		return;
+	}
+	if (allowed_on(t, self))
+		return;
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		struct task *cur = percpu[i].current;
 
-		if (percpu[i].online && cur && cur->is_idle && i != arch_cpu_index()) {
+		if (percpu[i].online && cur && allowed_on(t, i) && cur->priority < t->priority) {
 			percpu[i].need_resched = true;
 			smp_send_ipi(i, IPI_RESCHED);
 			return;
@@ -83,9 +108,9 @@ static void kick_idle_cpu(void)
 	}
 }
 
-/* [sched held] Take t off whatever it waits on and queue it; kick: also
- * wake an idle CPU for it (not when the caller hands its CPU over). */
-static void enqueue_ready(struct task *t, bool kick)
+/* [sched held] Take t off whatever it waits on and queue it; also wake a
+ * CPU for it (an idle one, or, for a pinned task, one it may preempt). */
+static void enqueue_ready(struct task *t)
 {
 	struct task *cur = current_task();
 
@@ -96,16 +121,16 @@ static void enqueue_ready(struct task *t, bool kick)
 	t->state = LOUPE_TASK_READY;
 	t->wait_reason = NULL;
 	runq_push(t);
-	TRACE_POINT(SCHED, SCHED_WAKEUP, TRACE_TID_OF(t), arch_cpu_index(), 0);
-	if (cur && (cur->is_idle || t->priority > cur->priority))
+	TRACE_POINT_IRQS_OFF(SCHED, SCHED_WAKEUP, TRACE_TID_OF(t), arch_cpu_index(), 0);
+	if (cur && allowed_on(t, arch_cpu_index()) &&
+	    (cur->is_idle || t->priority > cur->priority))
 		this_cpu()->need_resched = true;
-	if (kick)
-		kick_idle_cpu();
+	kick_cpu_for(t);
 }
 
 static void make_ready_locked(struct task *t)
 {
-	enqueue_ready(t, true);
+	enqueue_ready(t);
 }
 
 void sched_wake_locked(struct task *t)
@@ -169,17 +194,20 @@ static void runq_take(struct task *t)
 		runq_mask &= ~(1u << t->priority);
 }
 
-/* [sched held] Switch to `want` if given and READY, else to the best. */
+/* [sched held] Switch to `want` if given, else to the best READY task.
+ * `want` is a task sched_can_handoff_locked() accepted, off every queue:
+ * it goes straight from BLOCKED to RUNNING, never touching a run queue. */
 static void switch_locked(struct task *want)
 {
 	struct percpu *cpu = this_cpu();
-	struct task *prev = cpu->current, *next;
+	struct task *prev = cpu->current, *next = want;
 
 	if (prev->state == LOUPE_TASK_RUNNING && !prev->is_idle)
 		make_ready_locked(prev);
-	if (want && want->state == LOUPE_TASK_READY) {
-		runq_take(want);
-		next = want;
+	if (next) {
+		if (list_linked(&next->timeout_link))
+			list_remove(&next->timeout_link);
+		next->wait_reason = NULL;
 	} else {
 		next = runq_pop();
 	}
@@ -193,12 +221,25 @@ static void switch_locked(struct task *want)
 	next->state = LOUPE_TASK_RUNNING;
 	next->cpu = (int)cpu->index;
 	next->on_cpu = true;
+	if (next->is_idle)
+		idle_cpus |= 1u << cpu->index;
+	else if (prev->is_idle)
+		idle_cpus &= ~(1u << cpu->index);
 	next->time_slice = SCHED_SLICE_TICKS;
-	TRACE_POINT(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), prev->state, 0);
+	/* a2 = 1: a handoff, prev woke next itself (no SCHED_WAKEUP). An IPC
+	 * handoff that recorded its own event (IPC_CALL or IPC_REPLY_RECV
+	 * naming next) already said all this. */
+	if (unlikely(cpu->trace_switch_done))
+		cpu->trace_switch_done = false;
+	else
+		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), prev->state,
+				     want != NULL);
 	switch_user_state(prev, next);
 	cpu->current = next;
+	if (CONFIG_TRACE)
+		trace_set_current(cpu, TRACE_TID_OF(next));
 	cpu->switch_prev = prev;
-	watchdog_touch();
+	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
 	context_switch(&prev->ctx, &next->ctx);
 	/* Running as prev again, perhaps on another CPU. */
 	finish_switch();
@@ -292,15 +333,30 @@ int sched_set_priority(struct task *t, int priority)
 	return 0;
 }
 
-void sched_kick_locked(void)
+int sched_set_affinity(struct task *t, uint32_t mask)
 {
-	if (runq_mask)
-		kick_idle_cpu();
-}
+	uint32_t online = 0;
+	unsigned long flags;
 
-void sched_wake_nokick_locked(struct task *t)
-{
-	enqueue_ready(t, false);
+	for (unsigned i = 0; i < MAX_CPUS; i++)
+		if (percpu[i].online)
+			online |= 1u << i;
+	if (!(mask & online))
+		return -EINVAL;
+	flags = sched_lock_irqsave();
+	t->affinity = mask;
+	if (t->state == LOUPE_TASK_RUNNING && !allowed_on(t, (unsigned)t->cpu)) {
+		/* Running where it may no longer run: that CPU reschedules at
+		 * its next return to user space, and the switch queues the
+		 * task, which kicks a CPU it may run on. */
+		percpu[t->cpu].need_resched = true;
+		if ((unsigned)t->cpu != arch_cpu_index())
+			smp_send_ipi((unsigned)t->cpu, IPI_RESCHED);
+	} else if (t->state == LOUPE_TASK_READY) {
+		kick_cpu_for(t);
+	}
+	sched_unlock_irqrestore(flags);
+	return 0;
 }
 
 void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_out)
@@ -409,6 +465,7 @@ void sched_init_cpu(void)
 	idle->is_idle = true;
 	idle->state = LOUPE_TASK_RUNNING;
 	idle->priority = LOUPE_PRIO_MIN;
+	idle->affinity = 1u << cpu->index;
 	idle->cpu = (int)cpu->index;
 	idle->on_cpu = true;
 	list_init(&idle->sched_link);
@@ -416,6 +473,7 @@ void sched_init_cpu(void)
 	waitq_init(&idle->child_exit);
 	flags = sched_lock_irqsave();
 	list_push_back(&all_tasks, &idle->all_link);
+	idle_cpus |= 1u << cpu->index;
 	sched_unlock_irqrestore(flags);
 	cpu->idle_task = idle;
 	cpu->current = idle;

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/spinlock.h"
 #include "core/task.h"
 
 /*
@@ -41,19 +42,43 @@ void sched_wake_locked(struct task *t);
 /* [sched held] Block the current task until woken, or until deadline_ns
  * (0: no deadline), when *timed_out becomes true. */
 void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_out);
-/* [sched held] The same, switching straight to `next` (READY) on this CPU:
- * IPC hands the CPU from caller to receiver and back without a trip
- * through another CPU, as L4 kernels do. */
+/* [sched held] The same, switching straight to `next` on this CPU: IPC
+ * hands the CPU from caller to receiver and back without the run queue or
+ * another CPU, as L4 kernels do. `next` is BLOCKED, off every queue, and
+ * sched_can_handoff_locked() accepted it. */
 void sched_block_handoff_locked(const char *reason, uint64_t deadline_ns, bool *timed_out,
 				struct task *next);
-/* [sched held] make_ready without waking an idle CPU: for a waker that
- * is about to hand its own CPU to t. */
-void sched_wake_nokick_locked(struct task *t);
-/* [sched held] Wake an idle CPU if tasks are waiting for one. */
-void sched_kick_locked(void);
+static inline bool sched_allowed_on(const struct task *t, unsigned cpu)
+{
+	return (t->affinity >> cpu) & 1;
+}
 
-/* The scheduler lock, for task.c's lifecycle changes. */
-unsigned long sched_lock_irqsave(void);
-void sched_unlock_irqrestore(unsigned long flags);
+/* [sched held] May t take over this CPU directly from a task that blocks:
+ * its affinity allows this CPU and no READY task has a higher priority
+ * (runq_mask >> (p + 1) is nonzero exactly when a queue above priority p
+ * is not empty). Inline: both IPC paths ask it on every handoff. */
+static inline bool sched_can_handoff_locked(const struct task *t)
+{
+	extern uint32_t runq_mask;
+
+	return sched_allowed_on(t, arch_cpu_index()) && !(runq_mask >> (t->priority + 1));
+}
+/* Restrict a task to the CPUs of `mask` (bit n: CPU n); -EINVAL if it
+ * names no online CPU. A task running elsewhere moves at once. */
+int sched_set_affinity(struct task *t, uint32_t mask);
+
+/* The scheduler lock, for task.c's lifecycle changes and IPC. Inline: IPC
+ * takes it twice per round trip. */
+extern struct spinlock sched_lock;
+
+static inline unsigned long sched_lock_irqsave(void)
+{
+	return spin_lock_irqsave(&sched_lock);
+}
+
+static inline void sched_unlock_irqrestore(unsigned long flags)
+{
+	spin_unlock_irqrestore(&sched_lock, flags);
+}
 /* Switch away with sched_lock held (the next task releases it). */
 void schedule_locked(void);

@@ -196,6 +196,22 @@ static long sys_set_priority(struct trap_frame *f)
 	return sched_set_priority(t, (int)(int64_t)f->x[1]);
 }
 
+static long sys_set_affinity(struct trap_frame *f)
+{
+	struct task *self = current_task(), *t = self;
+	unsigned long flags;
+
+	if (f->x[0]) {
+		flags = sched_lock_irqsave();
+		t = task_find_child_locked(self, (int)f->x[0]);
+		sched_unlock_irqrestore(flags);
+		if (!t)
+			return -ESRCH;
+	}
+	/* As for set_priority, only we, the parent, could free the child. */
+	return sched_set_affinity(t, (uint32_t)f->x[1]);
+}
+
 static const syscall_fn native_table[] = {
 	[LOUPE_SYS_spawn - LOUPE_SYS_BASE] = sys_spawn,
 	[LOUPE_SYS_start - LOUPE_SYS_BASE] = sys_start,
@@ -207,6 +223,7 @@ static const syscall_fn native_table[] = {
 	[LOUPE_SYS_trace_mark - LOUPE_SYS_BASE] = sys_trace_mark,
 	[LOUPE_SYS_trace_control - LOUPE_SYS_BASE] = sys_trace_control,
 	[LOUPE_SYS_set_priority - LOUPE_SYS_BASE] = sys_set_priority,
+	[LOUPE_SYS_set_affinity - LOUPE_SYS_BASE] = sys_set_affinity,
 };
 
 syscall_fn syscall_native_lookup(uint64_t nr)

@@ -52,6 +52,7 @@ static struct task *task_alloc(const char *name, int *err)
 	}
 	strlcpy(t->name, name, sizeof(t->name));
 	t->priority = LOUPE_PRIO_DEFAULT;
+	t->affinity = LOUPE_CPUS_ALL;
 	t->cpu = -1;
 	t->state = LOUPE_TASK_CREATED;
 	list_init(&t->sched_link);
@@ -106,6 +107,9 @@ struct task *task_spawn(const char *name, int argc, char *const argv[], int envc
 
 		cap_install(t, LOUPE_SLOT_STDIO, io->obj, io->rights, io->badge);
 	}
+	/* As on Linux, a child starts with its parent's CPUs. */
+	if (parent)
+		t->affinity = parent->affinity;
 	list_push_back(&all_tasks, &t->all_link);
 	sched_unlock_irqrestore(flags);
 	/* One task per address space: its process id is its task id. */
@@ -167,9 +171,11 @@ int task_kill(struct task *parent, int tid)
 		if (t->state == LOUPE_TASK_RUNNING && t->cpu >= 0)
 			smp_send_ipi((unsigned)t->cpu, IPI_RESCHED);
 	}
-	sched_unlock_irqrestore(flags);
+	/* Woken under the lock: once it is released, an IPC handoff may
+	 * already have made the task RUNNING, and it must not be queued. */
 	if (wake)
-		sched_make_ready(t);
+		sched_wake_locked(t);
+	sched_unlock_irqrestore(flags);
 	return 0;
 }
 

@@ -36,6 +36,7 @@ struct task {
 	enum loupe_task_state state; /* [sched] */
 	int priority;
 	int cpu;		  /* [sched] where it runs or last ran; -1 never */
+	uint32_t affinity;	  /* [sched] CPUs it may run on: bit n is CPU n */
 	bool on_cpu;		  /* [sched] still on its stack (switch unfinished) */
 	bool is_idle;		  /* a CPU's idle task: never on a run queue */
 	bool kill_pending;	  /* [sched] kill() asked it to end */

@@ -8,6 +8,8 @@
 #include "core/spinlock.h"
 #include "core/syscall.h"
 #include "core/task.h"
+#include "ipc/fastpath.h"
+#include "lib/compiler.h"
 #include "lib/elf.h"
 #include "mm/uvm.h"
 #include "trace/trace.h"
@@ -68,16 +70,32 @@ static void handle_abort(struct trap_frame *f)
 	user_fault_kill(f, abort_signal(f));
 }
 
+/*
+ * A system call. The IPC fast path goes first, with interrupts still masked
+ * from the exception entry; anything it declines takes the general route.
+ */
+void user_svc(struct trap_frame *f)
+{
+	bool fast = ipc_fastpath(f);
+
+	if (fast && likely(!this_cpu()->need_resched && !current_task()->kill_pending))
+		return;
+	/* System calls may block: let interrupts in. */
+	arch_irq_enable();
+	if (!fast)
+		syscall_dispatch(f);
+	sched_return_to_user();
+	/* vectors.S restores ELR/SPSR next: no interrupt may come between. */
+	arch_irq_disable();
+}
+
 void user_trap_sync(struct trap_frame *f)
 {
 	unsigned ec = esr_class(f->esr);
 
-	/* System calls may block and faults may allocate: let interrupts in. */
+	/* Faults may allocate: let interrupts in. */
 	arch_irq_enable();
 	switch (ec) {
-	case EC_SVC64:
-		syscall_dispatch(f);
-		break;
 	case EC_DABT_LOWER:
 	case EC_IABT_LOWER:
 		handle_abort(f);

@@ -10,6 +10,8 @@
  * report. The kernel and every other task go on.
  */
 void user_trap_sync(struct trap_frame *f);
+/* A system call (svc from EL0), entered with interrupts masked. */
+void user_svc(struct trap_frame *f);
 
 /* A kernel access to a user address faulted (in copy_from_user and
  * friends): map the page if the task's regions allow it. */

@@ -3,11 +3,17 @@
 #include "core/sched.h"
 #include "core/task.h"
 #include "core/timer.h"
+#include "ipc/ipc_priv.h"
 #include "lib/errno.h"
 #include "mm/heap.h"
 
-/* ipc_status while nobody has decided the outcome yet. */
-#define IPC_PENDING 1
+uint32_t ipc_new_trace_id(void)
+{
+	static uint32_t next = 1;
+	uint32_t id = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+
+	return id ? id : ipc_new_trace_id(); /* after 2^32 messages */
+}
 
 static uint64_t deadline_of(uint64_t timeout)
 {
@@ -21,6 +27,19 @@ static void finish(struct task *t, int status)
 	sched_wake_locked(t);
 }
 
+/* Field by field: a struct assignment of this size becomes a call to the
+ * kernel's generic memcpy (the kernel is built with -fno-builtin), which
+ * cost 68 instructions a copy, four times per round trip. */
+static inline void msg_words_copy(struct ipc_msg *to, const struct ipc_msg *from)
+{
+	to->tag = from->tag;
+	to->w[0] = from->w[0];
+	to->w[1] = from->w[1];
+	to->w[2] = from->w[2];
+	to->w[3] = from->w[3];
+	to->trace_id = from->trace_id;
+}
+
 /*
  * [sched held] Copy a message from `from` (with its badge) to `to`. A
  * capability travelling with it lands in the receiver's first free slot,
@@ -32,7 +51,7 @@ static void transfer(struct ipc_msg *to_msg, struct task *to, const struct ipc_m
 {
 	int slot;
 
-	*to_msg = *from;
+	msg_words_copy(to_msg, from);
 	to_msg->badge = badge;
 	to_msg->cap.obj = NULL;
 	to_msg->tag &= ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
@@ -42,10 +61,25 @@ static void transfer(struct ipc_msg *to_msg, struct task *to, const struct ipc_m
 	to_msg->tag |= LOUPE_TAG_CAP | ((uint64_t)slot << 24);
 }
 
+/*
+ * [sched held] r was just handed a message (or a reply) and is off every
+ * queue, still BLOCKED. If t is about to block, t's CPU can go straight to
+ * r (sched_block_handoff_locked) when r may run here; otherwise r is woken
+ * the ordinary way. Returns r for the handoff, or NULL.
+ */
+static struct task *handoff_or_wake(struct task *t, struct task *r)
+{
+	if (!t->kill_pending && sched_can_handoff_locked(r))
+		return r;
+	sched_wake_locked(r);
+	return NULL;
+}
+
 /* [sched held] Block until someone sets ipc_status; handles kill and
- * timeout. handoff: a READY task to run on this CPU first (or NULL). */
-static int wait_for_outcome(struct task *t, const char *reason, uint64_t deadline,
-			    struct task *handoff)
+ * timeout. handoff: a task from handoff_or_wake to run on this CPU next
+ * (or NULL); the caller checked kill_pending, so the first pass blocks. */
+int wait_for_outcome(struct task *t, const char *reason, uint64_t deadline,
+		     struct task *handoff)
 {
 	bool timed_out = false;
 
@@ -111,7 +145,7 @@ int ipc_call(uint64_t slot, const struct ipc_msg *msg, uint64_t timeout)
 		goto out;
 	ep = (struct endpoint *)c->obj;
 	t->call_on = ep;
-	t->ipc_msg = *msg;
+	msg_words_copy(&t->ipc_msg, msg);
 	err = take_transfer_cap(t, &t->ipc_msg);
 	if (err)
 		goto out;
@@ -124,8 +158,7 @@ int ipc_call(uint64_t slot, const struct ipc_msg *msg, uint64_t timeout)
 		r->reply_to = t;
 		t->reply_from = r;
 		r->ipc_status = 0;
-		sched_wake_nokick_locked(r);
-		err = wait_for_outcome(t, "ipc reply", 0, r);
+		err = wait_for_outcome(t, "ipc reply", 0, handoff_or_wake(t, r));
 	} else if (timeout == LOUPE_TIMEOUT_POLL) {
 		err = -ETIMEDOUT;
 	} else {
@@ -168,8 +201,8 @@ static void take_bound_notification(struct task *t)
 }
 
 /* [sched held] Receive on the endpoint of capability c; `answered` is a
- * caller just replied to, woken without a kick: hand it this CPU if we
- * block, or kick a CPU for it if we do not. */
+ * caller just replied to and not woken yet: hand it this CPU if we block,
+ * or wake it the ordinary way if we do not. */
 static int recv_locked(struct task *t, struct cap *c, uint64_t timeout, struct task *answered)
 {
 	struct endpoint *ep = (struct endpoint *)c->obj;
@@ -197,12 +230,13 @@ static int recv_locked(struct task *t, struct cap *c, uint64_t timeout, struct t
 		t->ipc_status = IPC_PENDING;
 		t->recv_on = ep;
 		list_push_back(&ep->receivers, &t->sched_link);
-		err = wait_for_outcome(t, "ipc recv", deadline_of(timeout), answered);
+		err = wait_for_outcome(t, "ipc recv", deadline_of(timeout),
+				       answered ? handoff_or_wake(t, answered) : NULL);
 		t->recv_on = NULL;
 		return err;
 	}
 	if (answered)
-		sched_kick_locked();
+		sched_wake_locked(answered);
 	return err;
 }
 
@@ -220,22 +254,23 @@ int ipc_recv(uint64_t slot, uint64_t timeout)
 	return err;
 }
 
-/* [sched held] Answer our caller; returns it (READY, not kicked), or NULL
- * when nobody waits for a reply from us. */
+/* [sched held] Put a reply into a caller. It stays BLOCKED and on no
+ * queue: whoever calls this wakes it or hands it the CPU. Replies carry no
+ * capability (pass one with a call instead), so they need none of
+ * transfer()'s work. */
 static void answer_locked(struct task *caller, const struct ipc_msg *msg)
 {
-	struct ipc_msg plain = *msg;
-
-	/* Replies carry no capability: pass one with a call instead. */
-	plain.cap.obj = NULL;
-	plain.tag &= ~(uint64_t)LOUPE_TAG_CAP;
-	transfer(&caller->ipc_msg, caller, &plain, 0);
+	msg_words_copy(&caller->ipc_msg, msg);
+	caller->ipc_msg.tag &= ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+	caller->ipc_msg.badge = 0;
+	caller->ipc_msg.cap.obj = NULL;
 	caller->reply_from = NULL;
 	caller->reply_obj = NULL;
 	caller->ipc_status = 0;
-	sched_wake_nokick_locked(caller);
 }
 
+/* [sched held] Answer our caller; returns it (see answer_locked), or NULL
+ * when nobody waits for a reply from us. */
 static struct task *reply_locked(struct task *t, const struct ipc_msg *msg)
 {
 	struct task *caller = t->reply_to;
@@ -253,7 +288,7 @@ int ipc_reply(const struct ipc_msg *msg)
 	struct task *caller = reply_locked(current_task(), msg);
 
 	if (caller)
-		sched_kick_locked();
+		sched_wake_locked(caller);
 	sched_unlock_irqrestore(flags);
 	return caller ? 0 : -EINVAL; /* -EINVAL: nobody waits for our reply */
 }
@@ -319,8 +354,8 @@ int ipc_reply_send(uint64_t slot, const struct ipc_msg *msg, uint32_t *caller_ti
 		*caller_tid = r->caller ? (uint32_t)r->caller->tid : 0;
 		if (r->caller) {
 			answer_locked(r->caller, msg);
+			sched_wake_locked(r->caller);
 			r->caller = NULL;
-			sched_kick_locked();
 		} else {
 			err = -EPIPE; /* the caller gave up or died */
 		}

@@ -7,6 +7,7 @@
 #include "core/syscall.h"
 #include "core/task.h"
 #include "ipc/ipc.h"
+#include "ipc/ipc_priv.h"
 #include "lib/compiler.h"
 #include "lib/errno.h"
 #include "mm/heap.h"
@@ -170,9 +171,7 @@ static uint32_t slot_object_id(uint64_t slot)
 
 uint32_t ipc_new_message_id(void)
 {
-	static uint32_t next = 1;
-
-	return __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+	return ipc_new_trace_id(); /* shared with the fast path */
 }
 
 static void msg_from_frame(const struct trap_frame *f, struct ipc_msg *m, unsigned first)

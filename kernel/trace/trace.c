@@ -34,47 +34,20 @@ struct trace_ring trace_rings[MAX_CPUS] = {
 	RING_INIT(4), RING_INIT(5), RING_INIT(6), RING_INIT(7),
 };
 
-/*
- * The thread a record belongs to: the running task, or for a CPU in its
- * idle task (or in a stage without tasks) the CPU's own context, thread
- * TRACE_TID_CPU_BASE + cpu ("cpuN").
- */
-static inline uint32_t trace_current_tid(unsigned cpu)
+void trace_init_cpu(struct percpu *cpu)
 {
-	const struct task *t = CONFIG_TASKS ? percpu[cpu].current : NULL;
-
-	return t && !t->is_idle ? (uint32_t)t->tid : TRACE_TID_CPU_BASE + cpu;
+	cpu->trace_ring = &trace_rings[CONFIG_TRACE ? cpu->index : 0];
+	trace_set_current(cpu, TRACE_TID_CPU_BASE + cpu->index);
 }
 
-/*
- * Interrupts are masked so that an interrupt on this CPU cannot emit into
- * the same slot between reserve and commit: that is what makes each ring
- * single-writer without an atomic instruction.
- */
-static inline __attribute__((always_inline)) void trace_write(unsigned id, uint32_t a0,
-							      uint32_t a1, uint64_t a2)
+/* Only CPU 0 runs before its struct percpu is set up, with interrupts
+ * masked: it writes ring 0 as the CPU's own thread. */
+void trace_emit_early(unsigned id, uint32_t a0, uint32_t a1, uint64_t a2)
 {
-	unsigned long flags = arch_irq_save();
-	unsigned cpu = arch_cpu_index();
-	struct trace_ring *r = &trace_rings[cpu];
-	struct trace_record *rec = trace_ring_reserve(r);
+	static struct percpu early = { .index = 0, .trace_ring = &trace_rings[0],
+				       .trace_who = (uint64_t)TRACE_TID_CPU_BASE << 32 };
 
-	if (rec) {
-		rec->ts = arch_counter();
-		rec->id = (uint16_t)id;
-		rec->cpu = (uint16_t)cpu;
-		rec->tid = trace_current_tid(cpu);
-		rec->a0 = a0;
-		rec->a1 = a1;
-		rec->a2 = a2;
-		trace_ring_commit(r);
-	}
-	arch_irq_restore(flags);
-}
-
-void trace_emit(unsigned id, uint32_t a0, uint32_t a1, uint64_t a2)
-{
-	trace_write(id, a0, a1, a2);
+	trace_write_irqs_off(&early, id, a0, a1, a2);
 }
 
 void trace_emit_str(unsigned id, const char *s)
@@ -83,7 +56,7 @@ void trace_emit_str(unsigned id, const char *s)
 
 	for (unsigned i = 0; i < TRACE_MARK_LEN && s && s[i]; i++)
 		p.text[i] = s[i];
-	trace_write(id, p.a0, p.a1, p.a2);
+	trace_emit(id, p.a0, p.a1, p.a2);
 }
 
 /*
@@ -112,7 +85,7 @@ void trace_irq_exit_slow(unsigned irq)
 	uint32_t on = READ_ONCE(trace_enabled);
 
 	if (on & TRACE_CAT_IRQ)
-		trace_write(TRACE_EV_IRQ_EXIT, irq, 0, 0);
+		trace_emit(TRACE_EV_IRQ_EXIT, irq, 0, 0);
 	if ((on & TRACE_CAT_COUNTER) && irq == platform.timer_irq && arch_cpu_index() == 0)
 		trace_sample_counters(false);
 }

@@ -12,7 +12,7 @@
  */
 #include <stdint.h>
 
-#define TRACE_FORMAT_VERSION 1
+#define TRACE_FORMAT_VERSION 2
 
 /* Categories: bits of the run-time mask (trace=..., monitor `trace on`). */
 #define TRACE_CAT_SCHED 0x01
@@ -57,18 +57,29 @@ struct trace_record {
  * `tid` in the record is always the task running on the CPU; `msg` is a
  * message number the IPC code assigns at the call, unique in a trace, that
  * pairs a call with its receive, reply and return.
+ *
+ * Fewer records for the same picture (version 2):
+ * - IPC_CALL, IPC_RECV, IPC_REPLY_RECV and NOTIFY_WAIT begin the system
+ *   call they are made by, and IPC_CALL_DONE, IPC_RECV_DONE and
+ *   NOTIFY_WAIT_DONE end it: those calls record no SYSCALL_ENTER/EXIT
+ *   while the ipc category is on (a failed receive ends with SYSCALL_EXIT).
+ * - handoff_tid, when not 0: this CPU switches straight to that task (the
+ *   IPC partner), which the record's sender has just woken; no
+ *   SCHED_SWITCH or SCHED_WAKEUP follows for that switch.
+ * - SCHED_SWITCH handoff 1: the previous task woke next itself and handed
+ *   it the CPU; no SCHED_WAKEUP was recorded for next.
  */
 #define TRACE_EVENTS(X)                                                   \
-	X(SCHED_SWITCH, 0x01, SCHED, "next_tid prev_state -")            \
+	X(SCHED_SWITCH, 0x01, SCHED, "next_tid prev_state handoff")      \
 	X(SCHED_WAKEUP, 0x02, SCHED, "woken_tid target_cpu -")           \
 	X(TASK_CREATE, 0x03, SCHED, "new_tid pid -")                     \
 	X(TASK_EXIT, 0x04, SCHED, "exit_tid - status")                   \
-	X(IPC_CALL, 0x10, IPC, "endpoint msg badge")                     \
+	X(IPC_CALL, 0x10, IPC, "endpoint msg handoff_tid")               \
 	X(IPC_CALL_DONE, 0x11, IPC, "endpoint msg result")               \
 	X(IPC_RECV, 0x12, IPC, "endpoint - -")                           \
 	X(IPC_RECV_DONE, 0x13, IPC, "endpoint msg badge")                \
 	X(IPC_REPLY, 0x14, IPC, "client_tid msg result")                 \
-	X(IPC_REPLY_RECV, 0x15, IPC, "endpoint msg result")              \
+	X(IPC_REPLY_RECV, 0x15, IPC, "endpoint msg handoff_tid")         \
 	X(NOTIFY_SIGNAL, 0x16, IPC, "notification - bits")               \
 	X(NOTIFY_WAIT, 0x17, IPC, "notification - -")                    \
 	X(NOTIFY_WAIT_DONE, 0x18, IPC, "notification - bits")            \

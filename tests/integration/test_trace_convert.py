@@ -37,20 +37,27 @@ def events(doc, ph=None, name=None):
 
 def ipc_round_trip(msg=7, t=0):
     """Client on CPU 0 calls the server on CPU 1, which replies with
-    reply_recv: the sequence the IPC issue's kernel will record."""
+    reply_recv: what the kernel records (format 2: the IPC events stand for
+    the system calls' enter and exit)."""
     return [
-        (t + 50, "SYSCALL_ENTER", 1, SERVER, 2, 0, 0),
         (t + 60, "IPC_RECV", 1, SERVER, EP, 0, 0),
-        (t + 100, "SYSCALL_ENTER", 0, CLIENT, 1, 0, 0),
-        (t + 110, "IPC_CALL", 0, CLIENT, EP, msg, 0x42),
+        (t + 110, "IPC_CALL", 0, CLIENT, EP, msg, 0),
         (t + 120, "SCHED_WAKEUP", 0, CLIENT, SERVER, 1, 0),
         (t + 150, "IPC_RECV_DONE", 1, SERVER, EP, msg, 0x42),
-        (t + 160, "SYSCALL_EXIT", 1, SERVER, 2, 0, 0),
-        (t + 200, "SYSCALL_ENTER", 1, SERVER, 3, 0, 0),
         (t + 210, "IPC_REPLY_RECV", 1, SERVER, EP, msg, 0),
         (t + 220, "SCHED_WAKEUP", 1, SERVER, CLIENT, 0, 0),
         (t + 300, "IPC_CALL_DONE", 0, CLIENT, EP, msg, 0),
-        (t + 310, "SYSCALL_EXIT", 0, CLIENT, 1, 0, 0),
+    ]
+
+
+def ipc_handoff_round_trip(msg=7, t=0):
+    """The same on one CPU through the fast path: four records, each IPC
+    event naming the partner the CPU is handed to."""
+    return [
+        (t + 100, "IPC_CALL", 0, CLIENT, EP, msg, SERVER),
+        (t + 150, "IPC_RECV_DONE", 0, SERVER, EP, msg, 0x42),
+        (t + 200, "IPC_REPLY_RECV", 0, SERVER, EP, msg, CLIENT),
+        (t + 250, "IPC_CALL_DONE", 0, CLIENT, EP, msg, 0),
     ]
 
 
@@ -84,6 +91,38 @@ def test_ipc_call_and_reply_get_one_arrow_each():
     assert (call["ts"], call["dur"]) == (Decimal("0.11"), Decimal("0.19"))
     names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events(doc, "M", "thread_name")}
     assert names[(CLIENT_PID, CLIENT)] == "client" and names[(SERVER_PID, SERVER)] == "server"
+
+
+def test_ipc_handoff_records_give_switches_wakeups_syscalls_and_arrows():
+    evs = [(50, "IPC_RECV", 0, SERVER, EP, 0, 0),
+           (60, "SCHED_SWITCH", 0, SERVER, CLIENT, 1, 0)]
+    evs += ipc_handoff_round_trip()
+    doc, warnings = converted(make_trace(evs, ncpus=1, names=NAMES, export_ts=400))
+    assert warnings == []
+    runs = [(e["args"]["tid"], e["ts"], e["dur"]) for e in events(doc, "X") if e["cat"] == "sched"]
+    d = Decimal
+    assert runs == [(SERVER, d("0.05"), d("0.01")), (CLIENT, d("0.06"), d("0.04")),
+                    (SERVER, d("0.1"), d("0.1")), (CLIENT, d("0.2"), d("0.2"))]
+    wakeups = [(e["tid"], e["ts"]) for e in events(doc, "i", "wakeup")]
+    assert wakeups == [(SERVER, d("0.1")), (CLIENT, d("0.2"))]
+    syscalls = sorted((e["tid"], e["name"], e["ts"], e["dur"]) for e in events(doc, "X", "syscall"))
+    assert syscalls == [(CLIENT, "syscall ipc_call", d("0.1"), d("0.15")),
+                        (SERVER, "syscall ipc_recv", d("0.05"), d("0.1")),
+                        (SERVER, "syscall ipc_reply_recv", d("0.2"), d("0.2"))]
+    outs = {e["bind_id"]: e for e in events(doc) if e.get("flow_out")}
+    ins = {e["bind_id"]: e for e in events(doc) if e.get("flow_in")}
+    assert len(outs) == 2 and outs.keys() == ins.keys()
+
+
+def test_failed_receive_ends_with_syscall_exit():
+    evs = [(50, "IPC_RECV", 0, SERVER, EP, 0, 0),
+           (90, "SYSCALL_EXIT", 0, SERVER, 0x419, 0, (1 << 64) - 32)]
+    doc, warnings = converted(make_trace(evs, ncpus=1, names=NAMES, export_ts=100))
+    assert warnings == []
+    (sc,) = events(doc, "X", "syscall ipc_recv")
+    assert sc["args"]["result"] == -32 and sc["dur"] == Decimal("0.04")
+    (wait,) = events(doc, "X", "ipc_recv echo")
+    assert wait["dur"] == Decimal("0.04")
 
 
 def test_many_round_trips_have_unique_flow_ids():

@@ -14,6 +14,12 @@ What the file shows (docs/tracing.md has the picture):
 * Syscalls, IPC and notification waits and markers are complete ("X")
   slices, strictly nested per thread; interrupts, wakeups and page faults
   are thread instants; counters are "C" events of the kernel process.
+* Format 2 records fewer events for the same picture (trace_format.h): the
+  blocking IPC calls' own begin/end events (IPC_CALL ... IPC_CALL_DONE,
+  IPC_RECV / IPC_REPLY_RECV ... IPC_RECV_DONE, NOTIFY_WAIT ...
+  NOTIFY_WAIT_DONE) stand for the system call's SYSCALL_ENTER/EXIT, and
+  an IPC event with a handoff_tid (or a SCHED_SWITCH with handoff 1)
+  stands for the switch to, and the wake-up of, the partner.
 * IPC arrows are flow events bound to slices (bind_id with flow_out /
   flow_in at the top level): call -> the server's receive, and the server's
   reply -> the client's return. Each arrow has its own id, and an arrow is
@@ -22,7 +28,7 @@ What the file shows (docs/tracing.md has the picture):
   nanoseconds (counter ticks * 1e9 / CNTFRQ).
 """
 from .rawtrace import RawTrace
-from .syscalls import syscall_names
+from .syscalls import syscall_names, syscall_numbers
 
 # The pseudo-process of the per-CPU tracks; CPU n is its thread CPU_PID + n.
 CPU_PID = 20000
@@ -101,16 +107,18 @@ class Converter:
         if s.close_marker and stack and stack[-1].kind == "mark":
             self._finish(stack, stack[-1], ns)
 
-    def close(self, tid, kind, ns):
+    def close(self, tid, kind, ns, quietly=()):
         """Close the innermost open `kind` slice of tid, and anything still
-        open inside it; None if there is none (its begin was overwritten)."""
+        open inside it (with a warning, unless its kind is in `quietly`);
+        None if there is none (its begin was overwritten)."""
         stack = self.stacks.get(tid, [])
         for i in range(len(stack) - 1, -1, -1):
             if stack[i].kind == kind:
                 target = stack[i]
                 while stack[-1] is not target:
-                    self.warn("%s: '%s' still open when '%s' ended" %
-                              (self.thread_name(tid), stack[-1].name, target.name))
+                    if stack[-1].kind not in quietly:
+                        self.warn("%s: '%s' still open when '%s' ended" %
+                                  (self.thread_name(tid), stack[-1].name, target.name))
                     self._finish(stack, stack[-1], ns)
                 self._finish(stack, target, ns)
                 return target
@@ -161,11 +169,35 @@ class Converter:
 
     def on_sched_switch(self, r, ns, a):
         a["prev_state"] = self.task_states.get(r["a1"], r["a1"])
+        if r["a2"]:
+            # A handoff: the previous task woke next itself (no SCHED_WAKEUP).
+            self.wakeup(r, ns, r["a0"])
         self.run_on_cpu(r["cpu"], r["a0"], ns)
 
     def on_sched_wakeup(self, r, ns, a):
         a["waker_tid"] = r["tid"]
         self.instant(r["a0"], "wakeup", "sched", ns, a)
+
+    def wakeup(self, r, ns, woken):
+        self.instant(woken, "wakeup", "sched", ns,
+                     {"woken_tid": woken, "target_cpu": r["cpu"], "waker_tid": r["tid"],
+                      "handoff": 1})
+
+    def handoff(self, r, ns):
+        """An IPC event naming the partner this CPU switches to (a2)."""
+        if r["a2"]:
+            self.wakeup(r, ns, r["a2"])
+            self.run_on_cpu(r["cpu"], r["a2"], ns)
+
+    def syscall_begin(self, r, ns, call):
+        """Open the slice of a system call whose own IPC event begins it."""
+        self.open(r["tid"], "syscall %s" % call, "syscall", ns,
+                  {"nr": syscall_numbers().get(call, 0)}, "syscall")
+
+    def syscall_end(self, r, ns, result):
+        s = self.close(r["tid"], "syscall", ns, quietly=("wait",))
+        if s:
+            s.args["result"] = result
 
     def on_task_create(self, r, ns, a):
         self.pid_of.setdefault(r["a0"], r["a1"] or self.kernel_pid)
@@ -181,16 +213,20 @@ class Converter:
         return self.flows.setdefault(msg, {})
 
     def on_ipc_call(self, r, ns, a):
+        self.syscall_begin(r, ns, "ipc_call")
         s = self.open(r["tid"], "ipc_call %s" % self.endpoint(r["a0"]), "ipc", ns, a, "ipc_call")
         self.flow(r["a1"])["call_out"] = s
+        self.handoff(r, ns)
 
     def on_ipc_call_done(self, r, ns, a):
         back = self.zero_slice(r["tid"], "ipc_return", "ipc", ns, a)
         self.flow(r["a1"])["reply_in"] = back
         if not self.close(r["tid"], "ipc_call", ns):
             self.warn("%s: call return without its call" % self.thread_name(r["tid"]))
+        self.syscall_end(r, ns, signed(r["a2"]))
 
     def on_ipc_recv(self, r, ns, a):
+        self.syscall_begin(r, ns, "ipc_recv")
         self.open(r["tid"], "ipc_recv %s" % self.endpoint(r["a0"]), "ipc", ns, a, "wait")
 
     def on_ipc_recv_done(self, r, ns, a):
@@ -198,16 +234,19 @@ class Converter:
         got = self.zero_slice(r["tid"], "ipc_received", "ipc", ns, a)
         if r["a1"]:
             self.flow(r["a1"])["call_in"] = got
+        self.syscall_end(r, ns, 0)
 
     def on_ipc_reply(self, r, ns, a):
         self.flow(r["a1"])["reply_out"] = self.zero_slice(r["tid"], "ipc_reply", "ipc", ns, a)
 
     def on_ipc_reply_recv(self, r, ns, a):
+        self.syscall_begin(r, ns, "ipc_reply_recv")
         if r["a1"]:
             self.flow(r["a1"])["reply_out"] = self.zero_slice(r["tid"], "ipc_reply", "ipc",
                                                               ns, {"msg": r["a1"]})
         self.open(r["tid"], "ipc_recv %s" % self.endpoint(r["a0"]), "ipc", ns,
                   {"endpoint": r["a0"]}, "wait")
+        self.handoff(r, ns)
 
     def on_notify_signal(self, r, ns, a):
         name = self._name("notification", r["a0"]) or "ntfn%d" % r["a0"]
@@ -215,10 +254,12 @@ class Converter:
 
     def on_notify_wait(self, r, ns, a):
         name = self._name("notification", r["a0"]) or "ntfn%d" % r["a0"]
+        self.syscall_begin(r, ns, "notify_wait")
         self.open(r["tid"], "notify_wait %s" % name, "ipc", ns, a, "wait")
 
     def on_notify_wait_done(self, r, ns, a):
         self.close(r["tid"], "wait", ns)
+        self.syscall_end(r, ns, 0)
 
     def on_syscall_enter(self, r, ns, a):
         name = syscall_names().get(r["a0"])
@@ -226,9 +267,8 @@ class Converter:
         self.open(r["tid"], label, "syscall", ns, a, "syscall")
 
     def on_syscall_exit(self, r, ns, a):
-        s = self.close(r["tid"], "syscall", ns)
-        if s:
-            s.args["result"] = a["result"] - (1 << 64) if a["result"] >> 63 else a["result"]
+        # A failed receive ends here, its wait slice with it.
+        self.syscall_end(r, ns, signed(a["result"]))
 
     def on_irq_enter(self, r, ns, a):
         cpu = r["cpu"]
@@ -378,6 +418,11 @@ class Converter:
         if raw.enabled is not None:
             meta["categories"] = ",".join(self.L.category_names(raw.enabled)) or "off"
         return {"traceEvents": events, "metadata": meta}
+
+
+def signed(value):
+    """A 64-bit record field as the signed result it holds."""
+    return value - (1 << 64) if value >> 63 else value
 
 
 def us(ns):

@@ -39,3 +39,8 @@ def syscall_names(include=INCLUDE):
                     names[value] = m.group(2)
         _names = names
     return _names
+
+
+def syscall_numbers(include=INCLUDE):
+    """{name: number}, e.g. {"ipc_call": 0x418}."""
+    return {name: nr for nr, name in syscall_names(include).items()}

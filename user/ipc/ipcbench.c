@@ -1,19 +1,31 @@
 /*
- * ipcbench: what an IPC round trip costs, in instructions.
+ * ipcbench: what an IPC round trip costs, in instructions and in time.
  *
- * Under QEMU with -icount shift=0,sleep=off the PMU's instruction counter
+ * Under QEMU with -icount shift=0,sleep=off every guest instruction takes
+ * exactly one nanosecond of guest time, and the PMU's instruction counter
  * (which the kernel opens to user space) is exact and repeatable. Each
- * sample times BATCH round trips between this task and a server on the
- * same CPU (run with SMP=1); the cost of reading the counter around an
+ * sample times BATCH round trips with both clocks:
+ *
+ *   instructions  this CPU's PMU counter (INST_RETIRED, EL0 and EL1)
+ *   ns            CNTVCT_EL0, guest time: with several CPUs QEMU runs them
+ *                 one after the other, so it counts the instructions of
+ *                 every CPU in the round trip (and time no CPU spent
+ *                 executing, which there is none of in a round trip)
+ *
+ * With one CPU the two agree. The cost of reading the counters around an
  * empty batch is measured the same way and subtracted. After a warm-up,
  * SAMPLES samples give a median and a minimum, as sel4bench reports them.
- * The count includes everything the CPU executes: both tasks' user code,
- * the kernel, and any timer tick that lands in a sample (which the median
- * filters out).
+ *
+ * With one CPU both tasks of a pair share it. With two or more, the
+ * driver pins itself and its partners to CPU 0 for the "same CPU" runs,
+ * then moves the partners to CPU 1 (set_affinity) for the "cross CPU"
+ * runs, where each message wakes the other CPU with an IPI.
  *
  *   ipcbench           the driver: prints "ipcbench: ..." lines
  *   ipcbench echo      the call/reply server on slot 0
  *   ipcbench pong      the notification partner on slots 0 and 1
+ *   ipcbench profile call|notify
+ *                      round trips for ever, for scripts/ipcprofile.py
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +38,24 @@
 #define SAMPLES 201
 #define WARMUP 1000
 
-static inline uint64_t instructions(void)
+struct stamp {
+	uint64_t insns, ticks;
+};
+
+static inline struct stamp now(void)
+{
+	struct stamp s;
+
+	__asm__ volatile("isb\n\tmrs %0, pmevcntr0_el0\n\tmrs %1, cntvct_el0"
+			 : "=r"(s.insns), "=r"(s.ticks)::"memory");
+	return s;
+}
+
+static uint64_t counter_hz(void)
 {
 	uint64_t v;
 
-	__asm__ volatile("isb\n\tmrs %0, pmevcntr0_el0" : "=r"(v)::"memory");
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
 	return v;
 }
 
@@ -83,24 +108,47 @@ static void nothing(void)
 {
 }
 
-/* Median and minimum instructions per operation over SAMPLES batches. */
-static void measure(const char *what, void (*op)(void), double overhead)
-{
-	static uint64_t samples[SAMPLES];
+struct result {
+	double insns_median, insns_min, ns_median, ns_min;
+};
 
-	for (int i = 0; i < WARMUP; i++)
+/* Median and minimum per operation over SAMPLES batches, both clocks. */
+static struct result sample(void (*op)(void), int warmup)
+{
+	static uint64_t insns[SAMPLES], ticks[SAMPLES];
+	double ns_per_tick = 1e9 / (double)counter_hz();
+	struct result r;
+
+	for (int i = 0; i < warmup; i++)
 		op();
 	for (int s = 0; s < SAMPLES; s++) {
-		uint64_t t0 = instructions();
+		struct stamp t0 = now(), t1;
 
 		for (int i = 0; i < BATCH; i++)
 			op();
-		samples[s] = instructions() - t0;
+		t1 = now();
+		insns[s] = t1.insns - t0.insns;
+		ticks[s] = t1.ticks - t0.ticks;
 	}
-	qsort(samples, SAMPLES, sizeof(samples[0]), compare);
-	printf("ipcbench: %-28s median %8.1f  min %8.1f instructions\n", what,
-	       samples[SAMPLES / 2] / (double)BATCH - overhead,
-	       samples[0] / (double)BATCH - overhead);
+	qsort(insns, SAMPLES, sizeof(insns[0]), compare);
+	qsort(ticks, SAMPLES, sizeof(ticks[0]), compare);
+	r.insns_median = insns[SAMPLES / 2] / (double)BATCH;
+	r.insns_min = insns[0] / (double)BATCH;
+	r.ns_median = ticks[SAMPLES / 2] * ns_per_tick / BATCH;
+	r.ns_min = ticks[0] * ns_per_tick / BATCH;
+	return r;
+}
+
+static struct result overhead;
+
+static void measure(const char *what, void (*op)(void))
+{
+	struct result r = sample(op, WARMUP);
+
+	printf("ipcbench: %-36s median %8.1f  min %8.1f instructions;"
+	       "  median %8.1f  min %8.1f ns\n", what,
+	       r.insns_median - overhead.insns_median, r.insns_min - overhead.insns_median,
+	       r.ns_median - overhead.ns_median, r.ns_min - overhead.ns_median);
 }
 
 static int start(char *role, int dst0, int src0, uint32_t r0, int dst1, int src1, uint32_t r1)
@@ -114,35 +162,65 @@ static int start(char *role, int dst0, int src0, uint32_t r0, int dst1, int src1
 	return tid;
 }
 
+static long set_affinity(int tid, uint32_t mask)
+{
+	return loupe_syscall(LOUPE_SYS_set_affinity, tid, mask, 0);
+}
+
+/* CPUs in the machine: one idle task each. */
+static int count_cpus(void)
+{
+	static struct loupe_task_info info[64];
+	int n = loupe_tasks(info, 64), cpus = 0;
+
+	for (int i = 0; i < n; i++)
+		cpus += info[i].tid >= LOUPE_IDLE_TID_BASE;
+	return cpus;
+}
+
 int main(int argc, char **argv)
 {
-	uint64_t samples[SAMPLES];
+	int cpus, echo_tid, pong_tid;
 
 	if (argc > 1 && !strcmp(argv[1], "echo"))
 		return echo();
 	if (argc > 1 && !strcmp(argv[1], "pong"))
 		return pong();
 
+	/* Everything on CPU 0 first; children inherit it. */
+	cpus = count_cpus();
+	if (cpus > 1 && set_affinity(0, 1u << 0))
+		return 1;
 	/* slot 2: endpoint to echo; 3 -> pong's 0 (we signal), 4 <- pong's 1 */
 	if (endpoint_create(2) || notification_create(3) || notification_create(4))
 		return 1;
-	if (start("echo", 0, 2, LOUPE_RIGHT_RECV, 0, -1, 0) < 0 ||
-	    start("pong", 0, 3, LOUPE_RIGHT_RECV, 1, 4, LOUPE_RIGHT_SEND) < 0)
+	echo_tid = start("echo", 0, 2, LOUPE_RIGHT_RECV, 0, -1, 0);
+	pong_tid = start("pong", 0, 3, LOUPE_RIGHT_RECV, 1, 4, LOUPE_RIGHT_SEND);
+	if (echo_tid < 0 || pong_tid < 0)
 		return 1;
 
-	/* The cost of the counter reads and the loop around an empty batch. */
-	for (int s = 0; s < SAMPLES; s++) {
-		uint64_t t0 = instructions();
+	/* scripts/ipcprofile.py: loop for ever while QEMU logs every
+	 * instruction executed. */
+	if (argc > 2 && !strcmp(argv[1], "profile")) {
+		void (*op)(void) = strcmp(argv[2], "notify") ? one_call : one_notify;
 
-		for (int i = 0; i < BATCH; i++)
-			nothing();
-		samples[s] = instructions() - t0;
+		printf("ipcbench: profiling %s\n", argv[2]);
+		for (;;)
+			op();
 	}
-	qsort(samples, SAMPLES, sizeof(samples[0]), compare);
-	double overhead = samples[SAMPLES / 2] / (double)BATCH;
 
-	printf("ipcbench: counter and loop overhead %.2f instructions per iteration\n", overhead);
-	measure("call+reply round trip", one_call, overhead);
-	measure("notification round trip", one_notify, overhead);
+	/* The cost of the counter reads and the loop around an empty batch. */
+	overhead = sample(nothing, 0);
+	printf("ipcbench: %d CPU%s; counter and loop overhead %.2f instructions, %.2f ns "
+	       "per iteration\n", cpus, cpus > 1 ? "s" : "", overhead.insns_median,
+	       overhead.ns_median);
+	measure("call+reply round trip, same CPU", one_call);
+	measure("notification round trip, same CPU", one_notify);
+	if (cpus > 1) {
+		if (set_affinity(echo_tid, 1u << 1) || set_affinity(pong_tid, 1u << 1))
+			return 1;
+		measure("call+reply round trip, cross CPU", one_call);
+		measure("notification round trip, cross CPU", one_notify);
+	}
 	return 0;
 }

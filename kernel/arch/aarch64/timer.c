@@ -45,14 +45,20 @@ static void timer_tick(unsigned irq, void *arg)
 		sched_tick();
 }
 
+#define CNTKCTL_EL0VCTEN (1ul << 1)
+
 void timer_start_this_cpu(void)
 {
 	uint64_t first = arch_counter() + ticks_per_period;
 
-	__asm__ volatile("msr cntv_cval_el0, %0\n\t"
+	/* CNTKCTL_EL1.EL0VCTEN: user space may read CNTVCT_EL0 (and
+	 * CNTFRQ_EL0) itself, as on Linux; ipcbench times cross-CPU round
+	 * trips with it (docs/bench.md). */
+	__asm__ volatile("msr cntkctl_el1, %2\n\t"
+			 "msr cntv_cval_el0, %0\n\t"
 			 "msr cntv_ctl_el0, %1\n\t"
 			 "isb" ::"r"(first),
-			 "r"(CNTV_CTL_ENABLE));
+			 "r"(CNTV_CTL_ENABLE), "r"(CNTKCTL_EL0VCTEN));
 	irq_enable_on_this_cpu(timer_irq);
 }
 

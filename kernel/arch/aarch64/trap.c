@@ -112,6 +112,11 @@ void trap_el1_sync(struct trap_frame *f, unsigned slot)
 
 void trap_el0_sync(struct trap_frame *f, unsigned slot)
 {
+	/* System calls first: they are most of what comes from EL0. */
+	if (CONFIG_TASKS && esr_class(f->esr) == EC_SVC64) {
+		user_svc(f);
+		return;
+	}
 	if (CONFIG_GDBSTUB && gdbstub_is_debug_exception(f->esr) && gdbstub_debug_exception(f))
 		return;
 	if (!CONFIG_TASKS)

@@ -1,0 +1,220 @@
+/*
+ * The IPC fast path: ipc_call and ipc_reply_recv in their common case,
+ * straight from the exception entry (user_svc), as L4 kernels do it.
+ *
+ * The common case of a client/server round trip is: the client calls an
+ * endpoint on which the server already waits, and the server answers and
+ * waits again before any other client queued. Then each side's system call
+ * is "copy five registers into the other task, block, and switch to it",
+ * and everything else the general path does -- enabling interrupts only
+ * to mask them again, the system-call tables, the message copied through
+ * a struct on the stack, the run queue, returning through three layers --
+ * is overhead. Here the call is decided with interrupts still masked from
+ * the exception entry, under the scheduler lock taken once, and the CPU
+ * goes directly to the partner (sched_block_handoff_locked).
+ *
+ * Every condition the fast path does not handle sends the call to the
+ * general path (ipc.c) before anything has changed: a capability
+ * travelling with the message, an error of any kind, no partner waiting,
+ * a partner that may not run on this CPU or would jump a higher-priority
+ * READY task, a kill pending, a finite timeout, queued callers, a signal
+ * pending on the receiver's bound notification. The
+ * outcome is the same either way; only the instruction count differs
+ * (docs/bench.md). Both paths block in wait_for_outcome and leave a
+ * received message in the task's ipc_msg, so a task that blocked on one
+ * path can be woken by the other.
+ */
+#include "core/sched.h"
+#include "core/task.h"
+#include "ipc/ipc.h"
+#include "ipc/ipc_priv.h"
+#include "trace/trace.h"
+
+/* [sched held] The endpoint capability in t's slot, if it has `right` and
+ * its object lives; NULL (the general path then reports the error). */
+static inline struct endpoint *fast_endpoint(struct task *t, uint64_t slot, uint32_t right)
+{
+	const struct cap *c;
+
+	if (slot >= LOUPE_CAP_SLOTS)
+		return NULL;
+	c = &t->caps[slot];
+	if (!c->obj || c->obj->type != LOUPE_OBJ_ENDPOINT || !(c->rights & right) ||
+	    c->obj->dead)
+		return NULL;
+	return (struct endpoint *)c->obj;
+}
+
+/* Hand the message that woke us back in x0 (status) and x1..x6. */
+static inline void fast_finish(struct trap_frame *f, struct task *t, int err)
+{
+	f->x[0] = (uint64_t)(int64_t)err;
+	if (err)
+		return;
+	f->x[1] = t->ipc_msg.tag;
+	f->x[2] = t->ipc_msg.w[0];
+	f->x[3] = t->ipc_msg.w[1];
+	f->x[4] = t->ipc_msg.w[2];
+	f->x[5] = t->ipc_msg.w[3];
+	f->x[6] = t->ipc_msg.badge;
+}
+
+/* [sched held] The message in x1..x5 of f, as transfer() would deliver it
+ * (no capability: the fast path never takes one). */
+static inline void fast_deliver(struct ipc_msg *to, const struct trap_frame *f, uint64_t badge)
+{
+	to->tag = f->x[1] & ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+	to->w[0] = f->x[2];
+	to->w[1] = f->x[3];
+	to->w[2] = f->x[4];
+	to->w[3] = f->x[5];
+	to->badge = badge;
+	to->cap.obj = NULL;
+	to->trace_id = 0;
+}
+
+/*
+ * Tracing: with the ipc category on, the fast path records what the
+ * general path does, in fewer records (trace_format.h): IPC_CALL or
+ * IPC_REPLY_RECV names the partner the CPU goes to (no SCHED_SWITCH or
+ * SCHED_WAKEUP for that switch), and those events stand for the system
+ * call's begin, IPC_CALL_DONE / IPC_RECV_DONE for its end. With only the
+ * syscall category on, SYSCALL_ENTER/EXIT as for any call. The mask is
+ * read once per call, so begin and end always match, and with tracing off
+ * one test skips it all. Interrupts are masked throughout, so the records
+ * skip the masking.
+ */
+static inline uint32_t trace_fast_mask(void)
+{
+	return CONFIG_TRACE ? READ_ONCE(trace_enabled) & (TRACE_CAT_IPC | TRACE_CAT_SYSCALL) : 0;
+}
+
+/* At the handoff: `id` (IPC_CALL or IPC_REPLY_RECV) naming the partner. */
+static inline __attribute__((always_inline)) void
+trace_fast_begin(uint32_t on, uint64_t nr, uint64_t slot, unsigned id, uint32_t ep,
+			     uint32_t msg, const struct task *to)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (on & TRACE_CAT_IPC) {
+		trace_write_irqs_off(cpu, id, ep, msg, (uint64_t)to->tid);
+		cpu->trace_switch_done = true;
+	} else {
+		trace_write_irqs_off(cpu, TRACE_EV_SYSCALL_ENTER, (uint32_t)nr, 0, slot);
+	}
+}
+
+/* Back in the caller: `id` (IPC_CALL_DONE or IPC_RECV_DONE) ends it. A
+ * failed receive has no IPC_RECV_DONE (id 0): SYSCALL_EXIT ends it. */
+static inline __attribute__((always_inline)) void
+trace_fast_end(uint32_t on, uint64_t nr, unsigned id, uint32_t ep, uint32_t msg,
+			   uint64_t a2, int err)
+{
+	struct percpu *cpu = this_cpu();
+
+	if ((on & TRACE_CAT_IPC) && id)
+		trace_write_irqs_off(cpu, id, ep, msg, a2);
+	else if (on & TRACE_CAT_SYSCALL)
+		trace_write_irqs_off(cpu, TRACE_EV_SYSCALL_EXIT, (uint32_t)nr, 0,
+				     (uint64_t)(int64_t)err);
+}
+
+static bool fast_call(struct trap_frame *f, struct task *t)
+{
+	uint32_t on = trace_fast_mask(), ep_id, msg = 0;
+	struct endpoint *ep;
+	struct task *r;
+	int err;
+
+	if (f->x[1] & LOUPE_TAG_CAP)
+		return false;
+	spin_lock(&sched_lock);
+	ep = fast_endpoint(t, f->x[0], LOUPE_RIGHT_SEND);
+	if (!ep || list_empty(&ep->receivers) || t->kill_pending)
+		goto slow;
+	r = list_entry(ep->receivers.next, struct task, sched_link);
+	if (!sched_can_handoff_locked(r))
+		goto slow;
+
+	list_remove(&r->sched_link);
+	fast_deliver(&r->ipc_msg, f, t->caps[f->x[0]].badge);
+	r->reply_to = t;
+	t->reply_from = r;
+	r->ipc_status = 0;
+	t->ipc_status = IPC_PENDING;
+	/* The endpoint may be gone by the time we are back: keep its id. */
+	ep_id = ep->obj.id;
+	if (unlikely(on)) {
+		if (on & TRACE_CAT_IPC)
+			msg = r->ipc_msg.trace_id = ipc_new_trace_id();
+		trace_fast_begin(on, LOUPE_SYS_ipc_call, f->x[0], TRACE_EV_IPC_CALL, ep_id, msg, r);
+	}
+	t->call_on = ep; /* for ps: which endpoint we wait on */
+	err = wait_for_outcome(t, "ipc reply", 0, r);
+	t->call_on = NULL;
+	/* Back with the reply (or killed: -EINTR, as on the general path). */
+	fast_finish(f, t, err);
+	if (unlikely(on))
+		trace_fast_end(on, LOUPE_SYS_ipc_call, TRACE_EV_IPC_CALL_DONE, ep_id, msg,
+			       (uint64_t)(int64_t)err, err);
+	spin_unlock(&sched_lock);
+	return true;
+slow:
+	spin_unlock(&sched_lock);
+	return false;
+}
+
+static bool fast_reply_recv(struct trap_frame *f, struct task *t)
+{
+	uint32_t on = trace_fast_mask(), ep_id;
+	struct endpoint *ep;
+	struct task *caller;
+	int err;
+
+	if (f->x[6] != LOUPE_TIMEOUT_NEVER)
+		return false;
+	spin_lock(&sched_lock);
+	ep = fast_endpoint(t, f->x[0], LOUPE_RIGHT_RECV);
+	caller = t->reply_to;
+	if (!ep || !caller || !list_empty(&ep->senders) || t->kill_pending ||
+	    (t->bound_ntfn && t->bound_ntfn->word) || !sched_can_handoff_locked(caller))
+		goto slow;
+
+	/* The reply (reply_locked's work), then the wait (recv_locked's). */
+	fast_deliver(&caller->ipc_msg, f, 0);
+	caller->reply_from = NULL;
+	t->reply_to = NULL;
+	caller->ipc_status = 0;
+	t->ipc_status = IPC_PENDING;
+	/* recv_on lets a signal on our bound notification wake us. */
+	t->recv_on = ep;
+	list_push_back(&ep->receivers, &t->sched_link);
+	ep_id = ep->obj.id;
+	if (unlikely(on))
+		trace_fast_begin(on, LOUPE_SYS_ipc_reply_recv, f->x[0], TRACE_EV_IPC_REPLY_RECV,
+				 ep_id, t->ipc_msg.trace_id, caller);
+	err = wait_for_outcome(t, "ipc recv", 0, caller);
+	t->recv_on = NULL;
+	fast_finish(f, t, err);
+	if (unlikely(on))
+		trace_fast_end(on, LOUPE_SYS_ipc_reply_recv, err ? 0 : TRACE_EV_IPC_RECV_DONE, ep_id,
+			       t->ipc_msg.trace_id, t->ipc_msg.badge, err);
+	spin_unlock(&sched_lock);
+	return true;
+slow:
+	spin_unlock(&sched_lock);
+	return false;
+}
+
+bool ipc_fastpath(struct trap_frame *f)
+{
+	struct task *t = current_task();
+
+	if (!CONFIG_IPC)
+		return false;
+	if (f->x[8] == LOUPE_SYS_ipc_call)
+		return fast_call(f, t);
+	if (f->x[8] == LOUPE_SYS_ipc_reply_recv)
+		return fast_reply_recv(f, t);
+	return false;
+}

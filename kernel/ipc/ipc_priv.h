@@ -1,0 +1,18 @@
+#pragma once
+
+#include <stdint.h>
+
+/* Shared by the general IPC path (ipc.c) and the fast path (fastpath.c). */
+struct task;
+
+/* ipc_status while nobody has decided the outcome yet. */
+#define IPC_PENDING 1
+
+/* [sched held] Block until someone sets t->ipc_status, switching first to
+ * `handoff` (a task sched_can_handoff_locked() accepted, or NULL); handles
+ * kill and timeout. Returns the status. The caller checked kill_pending. */
+int wait_for_outcome(struct task *t, const char *reason, uint64_t deadline,
+		     struct task *handoff);
+
+/* A new message number for the trace (never 0: 0 means "none"). */
+uint32_t ipc_new_trace_id(void);
