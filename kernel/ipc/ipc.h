@@ -47,5 +47,3 @@ void ipc_task_exit(struct task *t);
 
 /* Install init's boot capabilities (LOUPE_INIT_SLOT_*) before it starts. */
 void ipc_give_boot_caps(struct task *init);
-/* A fresh id tying a call to its receive and reply in the trace. */
-uint32_t ipc_new_message_id(void);

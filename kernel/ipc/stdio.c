@@ -10,6 +10,7 @@
 
 #include "core/task.h"
 #include "ipc/ipc.h"
+#include "ipc/ipc_priv.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "loupe/console.h"
@@ -31,7 +32,7 @@ static int console_call(struct ipc_msg *m)
 	uint32_t ep = obj ? obj->id : 0;
 	int err;
 
-	m->trace_id = ipc_new_message_id();
+	m->trace_id = ipc_new_trace_id();
 	TRACE_POINT(IPC, IPC_CALL, ep, m->trace_id, 0);
 	err = ipc_call(LOUPE_SLOT_STDIO, m, LOUPE_TIMEOUT_NEVER);
 	TRACE_POINT(IPC, IPC_CALL_DONE, ep, m->trace_id, (uint64_t)(int64_t)err);

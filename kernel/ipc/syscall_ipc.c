@@ -169,11 +169,6 @@ static uint32_t slot_object_id(uint64_t slot)
 	return obj ? obj->id : 0;
 }
 
-uint32_t ipc_new_message_id(void)
-{
-	return ipc_new_trace_id(); /* shared with the fast path */
-}
-
 static void msg_from_frame(const struct trap_frame *f, struct ipc_msg *m, unsigned first)
 {
 	m->tag = f->x[first];
@@ -212,7 +207,7 @@ static long sys_ipc_call(struct trap_frame *f)
 	int err;
 
 	msg_from_frame(f, &m, 1);
-	m.trace_id = ipc_new_message_id();
+	m.trace_id = ipc_new_trace_id();
 	TRACE_POINT(IPC, IPC_CALL, ep, m.trace_id, 0);
 	err = ipc_call(f->x[0], &m, f->x[6]);
 	TRACE_POINT(IPC, IPC_CALL_DONE, ep, m.trace_id, (uint64_t)(int64_t)err);
