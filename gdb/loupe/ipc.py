@@ -1,7 +1,8 @@
 """Capabilities and IPC (kernel/ipc/): lp-caps TASK and lp-ipc.
 
 A task's capability table is struct task.caps[]; each slot names a struct
-kobject (endpoint, notification or task object) with rights and a badge.
+kobject (endpoint, notification, frame, mmio, irq, task or reply object)
+with rights and a badge.
 lp-ipc finds every endpoint and notification some task holds, and shows
 who waits on it: the tasks queued on an endpoint's senders and receivers
 lists, or a notification's waiters, linked through their sched_link.
@@ -67,6 +68,23 @@ def ipc_objects():
     return found
 
 
+RECV = 1 << 1
+
+
+def receivers_by_object():
+    """{kobject address: ["name(tid)", ...]}: who holds the receive right
+    of each endpoint, i.e. which server answers calls on it."""
+    found = {}
+    for t in tasks.all_tasks():
+        if bool(t["is_idle"]):
+            continue
+        for slot, obj, rights, badge in caps_of(t):
+            if rights & RECV and obj_type_name(obj) == "endpoint":
+                found.setdefault(int(obj), []).append(
+                    "%s(%d)" % (common.c_string(t["name"]), int(t["tid"])))
+    return found
+
+
 class CapsCommand(common.Command):
     """Show a task's capability table.
 
@@ -75,7 +93,8 @@ Usage: lp-caps TASK
 TASK is an id, a name or a struct task pointer, as lp-ps shows them. One
 line per used slot: the slot number, the object's type and id (the id the
 trace uses too), the rights (send, recv, grant, map_r/w/x, control), the
-badge, and whether the object was destroyed."""
+badge, whether the object was destroyed, and for an endpoint the task
+that receives on it (the server a send capability reaches)."""
 
     name = "lp-caps"
 
@@ -88,11 +107,15 @@ badge, and whether the object was destroyed."""
                                                     int(t["tid"])))
         if not rows:
             gdb.write("  (none)\n")
+        servers = receivers_by_object()
         for slot, obj, rights, badge in rows:
-            gdb.write("  %2d  %-12s id %-4d %-28s%s%s\n" % (
+            served = [s for s in servers.get(int(obj), [])
+                      if s != "%s(%d)" % (common.c_string(t["name"]), int(t["tid"]))]
+            gdb.write("  %2d  %-12s id %-4d %-28s%s%s%s\n" % (
                 slot, obj_type_name(obj), int(obj["id"]), rights_text(rights),
                 " badge %d" % badge if badge else "",
-                " (destroyed)" if bool(obj["dead"]) else ""))
+                " (destroyed)" if bool(obj["dead"]) else "",
+                " -> served by %s" % ", ".join(served) if served else ""))
 
 
 class IpcCommand(common.Command):

@@ -78,7 +78,22 @@ def waits_on(t):
         return "exited (wait status 0x%x), not yet reaped" % (int(t["exit_status"]) & 0xffff)
     if state == "created":
         return "not started"
-    return reason
+    return reason + ipc_endpoint_suffix(t, reason)
+
+
+def ipc_endpoint_suffix(t, reason):
+    """" epN" for a task blocked in IPC, naming the endpoint as init's ps
+    and lp-ipc do; "" otherwise (and on kernels without those fields)."""
+    if not reason.startswith("ipc "):
+        return ""
+    try:
+        for field in ("recv_on", "call_on"):
+            ep = t[field]
+            if int(ep):
+                return " ep%d" % int(ep["obj"]["id"])
+    except (gdb.error, gdb.MemoryError):
+        pass
+    return ""
 
 
 def parent_id(t):

@@ -229,11 +229,19 @@ def test_lp_vm_shows_init_text_read_only_executable(machine):
 
 
 def test_lp_caps_of_init(machine):
-    """init's capability table. (When the console server exists, init
-    holds its endpoint: assert that here.)"""
-    out = gdb_batch("lp-caps init", target=machine.target)
+    """init's capability table: its standard I/O (slot 62) is a send
+    capability to the endpoint the console server receives on, and it keeps
+    the UART0 registers and interrupt it was given at boot."""
+    out = gdb_batch("lp-caps init", "lp-caps console", target=machine.target)
     assert re.search(r"^Capabilities of init \(id 1\):", out, re.M), out
     assert "lp-caps:" not in out, out
+    m = re.search(r"^ +62 +endpoint +id (\d+) +send +-> served by console\(2\)$", out, re.M)
+    assert m, out
+    assert re.search(r"^ +1 +mmio +id \d+ +grant,map_r,map_w *$", out, re.M), out
+    assert re.search(r"^ +2 +irq +id \d+ +recv,grant *$", out, re.M), out
+    # The server: the same endpoint with receive (and control), the UART.
+    assert re.search(r"^ +3 +endpoint +id %s +recv,control *$" % m.group(1), out, re.M), out
+    assert re.search(r"^ +1 +mmio +id \d+ +map_r,map_w *$", out, re.M), out
 
 
 def test_lp_trace_passes_the_checker(machine, tmp_path):
