@@ -468,12 +468,14 @@ def verdict(be, x, expected, strict=False):
     return problems, nesting
 
 
-def small_png(src, dst, colors=64):
-    """A palette copy of a screenshot for docs/ (a few tens of KiB)."""
+def to_palette(path, colors=64):
+    """Rewrite a screenshot with a 64-colour palette: a few tens of KiB
+    instead of a hundred, small enough for docs/images/. speedscope's
+    frames are flat colours, so nothing visible is lost."""
     from PIL import Image
-    with Image.open(src) as im:
-        im.convert("RGB").quantize(colors=colors, dither=Image.Dither.NONE).save(
-            dst, optimize=True)
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=colors, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
 
 
 def _exit_on_signal(signum, frame):
@@ -493,7 +495,8 @@ def main():
                     "'CPU 0'; the first thread of that name) or speedscope's whole profile name "
                     "(e.g. 'ipcdemo (pid 5), ipcdemo (tid 5)'); default: the first profile")
     ap.add_argument("--report", help="write everything seen as JSON")
-    ap.add_argument("--small-png", help="also save a palette copy of --png (for docs/)")
+    ap.add_argument("--palette", action="store_true",
+                    help="save the screenshots with a 64-colour palette (for docs/images/)")
     ap.add_argument("--strict", action="store_true",
                     help="fail on speedscope's nesting warnings for the file as given too")
     args = ap.parse_args()
@@ -530,10 +533,9 @@ def main():
         return 1
     for path in (args.png, args.png_x):
         if path:
+            if args.palette:
+                to_palette(path)
             print("view: wrote %s (%s)" % (path, report["begin_end"]["shown"]))
-    if args.small_png and args.png:
-        small_png(args.png, args.small_png)
-        print("view: wrote %s" % args.small_png)
     return 0
 
 
