@@ -12,8 +12,6 @@ import pytest
 
 import loupe
 
-PIL = pytest.importorskip("PIL.Image", reason="python3-pil (make setup-browser) not installed")
-
 VIEW = os.path.join(loupe.ROOT, "trace", "browser", "view.py")
 BUILD = os.path.join(loupe.ROOT, "build")
 # Generous: Chromium draws WebGL in software on a loaded 2-core machine.
@@ -125,9 +123,10 @@ def test_file_as_given_imports_with_only_speedscopes_float_nesting_warnings(trac
 
 
 def test_screenshot_shows_the_flame_chart(trace_view):
+    from PIL import Image   # python3-pil, which make trace-view installed
     for name in ("trace-speedscope.png", "trace-speedscope-as-given.png"):
         path = os.path.join(BUILD, name)
-        with PIL.open(path) as im:
+        with Image.open(path) as im:
             assert im.format == "PNG" and im.size == (1280, 720)
             rgb = im.convert("RGB")
         colors = rgb.getcolors(maxcolors=1 << 20)
@@ -139,11 +138,13 @@ def test_screenshot_shows_the_flame_chart(trace_view):
         assert vivid > 0.05 * 320 * 170, "%s: %d coloured pixels in the chart" % (name, vivid)
 
 
-def test_docs_picture_is_a_small_png():
-    path = os.path.join(loupe.ROOT, "docs", "images", "trace-speedscope.png")
-    with PIL.open(path) as im:
-        assert im.format == "PNG" and im.size == (1280, 720)
-    assert os.path.getsize(path) < 120 * 1024
+def test_docs_pictures_are_small_pngs(browser_tools):
+    from PIL import Image
+    for name in ("trace-speedscope.png", "trace-speedscope-as-given.png"):
+        path = os.path.join(loupe.ROOT, "docs", "images", name)
+        with Image.open(path) as im:
+            assert im.format == "PNG" and im.size == (1280, 720)
+        assert os.path.getsize(path) < 64 * 1024
 
 
 def two_slices(tmp_path):
