@@ -508,6 +508,14 @@ def main():
     except Missing as exc:
         print("view: %s" % exc, file=sys.stderr)
         return 2
+    except Exception as exc:
+        # Chromium that does not start or dies: Selenium's first line says
+        # why (its stack trace adds nothing for a user).
+        if not type(exc).__module__.startswith("selenium"):
+            raise
+        print("view: FAIL: the browser: %s" % (str(exc).strip().splitlines() or ["?"])[0],
+              file=sys.stderr)
+        return 1
     if args.report:
         with open(args.report, "w") as f:
             json.dump(report, f, indent=1)
