@@ -275,6 +275,32 @@ trace: setup
 	$(PYTHON) trace/convert.py $(TRACE_BIN) -o $(TRACE_JSON) && \
 	$(PYTHON) trace/check.py $(TRACE_JSON) && exit $$status
 
+# ---- trace-view: the trace in speedscope, in a real browser (begin) ----------
+# make trace-view: make trace, then open build/trace.json in speedscope (from
+# the npm registry, pinned in trace/browser/) in headless Chromium, check that
+# it imports cleanly and lists every thread, and save build/trace-speedscope.png
+# and the begin/end copy speedscope draws correctly, build/trace-begin-end.json
+# (docs/tracing.md, "Opening a trace in speedscope"). make setup-browser
+# installs Chromium, ChromeDriver, Selenium and speedscope; make test does too,
+# for tests/integration/test_trace_browser.py.
+TRACE_VIEW_SHOW ?= CPU 0
+.PHONY: setup-browser trace-view
+setup-browser: setup
+	$(Q)scripts/setup.sh browser
+
+test: setup-browser
+
+# make trace runs in the recipe, not as a prerequisite, so that it never runs
+# beside the package installs of setup-browser under make -j.
+trace-view: setup-browser
+	$(Q)$(MAKE) --no-print-directory trace
+	$(Q)$(PYTHON) trace/browser/view.py $(TRACE_JSON) --show "$(TRACE_VIEW_SHOW)" \
+		--begin-end $(BUILD)/trace-begin-end.json \
+		--png $(BUILD)/trace-speedscope.png \
+		--png-as-given $(BUILD)/trace-speedscope-as-given.png \
+		--report $(BUILD)/trace-speedscope.json
+# ---- trace-view (end) ---------------------------------------------------------
+
 # ---- tests ------------------------------------------------------------------
 include tests/unit/unit.mk
 

@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
 # Install what Loupe needs to build, run and test, on Debian 12 or 13.
 #
+#   scripts/setup.sh            the toolchain, QEMU, GDB and the test tools
+#   scripts/setup.sh browser    also what the real-browser trace test needs:
+#                               Chromium, ChromeDriver, Selenium, Pillow,
+#                               Node.js/npm, and speedscope from the npm
+#                               registry (pinned in trace/browser/) installed
+#                               into build/speedscope/
+#
 # Idempotent: it checks first and changes nothing that is already right.
 # Every change it makes to the system is printed before it is made. It uses
 # sudo when not run as root. On a system it cannot handle it prints what to
@@ -25,7 +32,22 @@ PACKAGES=(
 	"libfdt-dev:/usr/include/libfdt.h"
 	"musl-dev:arm64:/usr/lib/aarch64-linux-musl/libc.a"
 )
+# Only for `setup.sh browser`: a browser is a large download that `make run`
+# has no use for. An entry whose second part has no slash is a command,
+# looked up on PATH, so a Node.js installed some other way also counts.
+BROWSER_PACKAGES=(
+	"chromium:/usr/bin/chromium"
+	"chromium-driver:/usr/bin/chromedriver"
+	"python3-selenium:/usr/lib/python3/dist-packages/selenium/__init__.py"
+	"python3-pil:/usr/lib/python3/dist-packages/PIL/__init__.py"
+	# speedscope's toolbar labels start with emoji; without a font for
+	# them the screenshots show empty boxes.
+	"fonts-noto-color-emoji:/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+	"nodejs:node"
+	"npm:npm"
+)
 QEMU_MIN_MAJOR=10
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 say() { printf 'setup: %s\n' "$*"; }
 
@@ -101,8 +123,26 @@ ensure_backports() {
 	fi
 }
 
+present() {
+	case "$1" in
+	*/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
 main() {
-	local release missing=() entry pkg path
+	local release missing=() entry pkg path browser=0
+	case "${1:-}" in
+	"") ;;
+	browser) browser=1 ;;
+	*)
+		say "usage: $0 [browser]"
+		exit 2
+		;;
+	esac
+	if [ "$browser" = 1 ]; then
+		PACKAGES+=("${BROWSER_PACKAGES[@]}")
+	fi
 	release=$(debian_release) || unsupported
 	case "$release" in
 	12 | 13) ;;
@@ -112,7 +152,7 @@ main() {
 	for entry in "${PACKAGES[@]}"; do
 		pkg=${entry%:*}
 		path=${entry##*:}
-		[ -e "$path" ] || missing+=("$pkg")
+		present "$path" || missing+=("$pkg")
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
 		if printf '%s\n' "${missing[@]}" | grep -q ':arm64$'; then
@@ -125,6 +165,9 @@ main() {
 	fi
 
 	ensure_qemu "$release"
+	if [ "$browser" = 1 ]; then
+		ensure_speedscope
+	fi
 }
 
 ensure_qemu() {
@@ -142,6 +185,32 @@ ensure_qemu() {
 		say "qemu-system-aarch64 $(qemu_major) is too old; Loupe needs QEMU $QEMU_MIN_MAJOR or newer"
 		exit 1
 	fi
+}
+
+# speedscope comes from the npm registry at the version package-lock.json
+# pins (with its integrity hash). It goes into build/, like every other
+# generated file, and is installed again whenever the lock file changes.
+# npm runs as the calling user: nothing here needs root.
+ensure_speedscope() {
+	local src="$ROOT/trace/browser" dest="$ROOT/build/speedscope" version
+	# The stamp is a copy of the lock file, written only after npm ci
+	# succeeded, so an interrupted install is redone.
+	if cmp -s "$src/package-lock.json" "$dest/installed-lock.json" &&
+		[ -f "$dest/node_modules/speedscope/dist/release/index.html" ]; then
+		return 0
+	fi
+	version=$(sed -n 's/^[[:space:]]*"speedscope": "\(.*\)"[,]*$/\1/p' "$src/package.json")
+	say "installing speedscope $version from the npm registry into build/speedscope (npm ci)"
+	mkdir -p "$dest"
+	rm -f "$dest/installed-lock.json"
+	cp "$src/package.json" "$src/package-lock.json" "$dest/"
+	# --ignore-scripts: no package code runs at install time; speedscope is
+	# a built web page and needs none.
+	if ! (cd "$dest" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); then
+		say "npm ci failed in build/speedscope; is the npm registry reachable?"
+		exit 1
+	fi
+	cp "$src/package-lock.json" "$dest/installed-lock.json"
 }
 
 main "$@"

@@ -10,12 +10,14 @@ crashed kernel:
     raw = loupetrace.RawTrace.from_file("build/trace.bin")
     doc = loupetrace.convert(raw)          # a dict, ready for json.dump
     errors = loupetrace.check_trace(doc)   # [] if Perfetto will accept it
+    be = loupetrace.begin_end(doc)         # the same slices as B/E pairs
 """
 from .layout import Layout, load_layout
 from .rawtrace import RawTrace, Ring, TraceFormatError
 from .convert import convert
 from .checker import check_trace, check_file
+from .begin_end import begin_end
 from .synthetic import make_trace
 
 __all__ = ["Layout", "load_layout", "RawTrace", "Ring", "TraceFormatError",
-           "convert", "check_trace", "check_file", "make_trace"]
+           "convert", "check_trace", "check_file", "make_trace", "begin_end"]
