@@ -54,11 +54,14 @@ VIEWPORT = (1280, 720)
 # machine; a healthy import of build/trace.json takes about a second.
 TIMEOUT = 60
 
-# speedscope's two messages about slices that do not nest as it computes
-# them (src/import/trace-event.ts); the only warnings a trace can cause.
+# speedscope's messages about slices that do not nest as it computes them
+# (src/import/trace-event.ts); the only warnings a trace can cause. The
+# third comes from the same rounding, when a slice's end lands on its
+# thread before any slice is open there.
 NESTING = re.compile(
     r'ts=\S+: Tried to end ".*" when ".*" was on the top of the stack\. '
     r'(Doing nothing|Ending .*) instead\.'
+    r'|Tried to end frame ".*", but the stack was empty\. Doing nothing instead\.'
     r'|Frame ".*" was still open at end of profile\. Closing automatically\.', re.S)
 
 # Replaces window.alert before speedscope's script runs. speedscope reports
