@@ -55,7 +55,7 @@ def boot(lab, smp, icount, stub_port, qemu_port):
     bd = build_dir(lab)
     initrd = os.path.join(bd, "initrd.cpio")
     argv = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp),
-            "-m", "512M", "-display", "none", "-kernel", os.path.join(bd, "Image"),
+            "-m", "512M", "-display", "none", "-nic", "none", "-kernel", os.path.join(bd, "Image"),
             "-append", "", "-serial", "null",
             "-serial", "tcp:127.0.0.1:%d,server=on,wait=off,nodelay=on" % stub_port,
             "-gdb", "tcp:127.0.0.1:%d" % qemu_port, "-monitor", "none"]

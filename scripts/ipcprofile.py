@@ -67,7 +67,7 @@ def run_qemu(args, log):
     initrd = os.path.join(ROOT, "build", "initrd.cpio")
     mon = os.path.join(tempfile.mkdtemp(prefix="ipcprofile"), "mon.sock")
     argv = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(args.smp),
-            "-m", "512M", "-display", "none", "-accel", "tcg,one-insn-per-tb=on",
+            "-m", "512M", "-display", "none", "-nic", "none", "-accel", "tcg,one-insn-per-tb=on",
             "-icount", "shift=0,sleep=off", "-semihosting-config", "enable=on,target=native",
             "-kernel", image, "-initrd", initrd, "-append", args.cmdline,
             "-serial", "stdio", "-serial", "null", "-D", log,

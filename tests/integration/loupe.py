@@ -60,7 +60,7 @@ def qemu_argv(lab=None, smp=2, cmdline="", mem="512M", extra=(), gdbport=None,
         initrd = initrd_path(lab)
     return [
         QEMU, "-M", machine, "-cpu", "cortex-a72", "-smp", str(smp), "-m", mem,
-        "-display", "none", "-semihosting-config", "enable=on,target=native",
+        "-display", "none", "-nic", "none", "-semihosting-config", "enable=on,target=native",
         "-kernel", image, "-append", cmdline,
         *(["-initrd", initrd] if initrd else []),
         "-serial", "stdio",

@@ -76,7 +76,7 @@ define unit_dump_dtb
 	@mkdir -p $(@D)
 	@command -v $(QEMU_AARCH64) >/dev/null || \
 		{ echo "$(QEMU_AARCH64) not found: install the Debian package qemu-system-arm"; exit 1; }
-	$(QEMU_AARCH64) -M virt,dumpdtb=$@ -cpu cortex-a72 -nographic $(1) </dev/null >/dev/null
+	$(QEMU_AARCH64) -M virt,dumpdtb=$@ -cpu cortex-a72 -nographic -nic none $(1) </dev/null >/dev/null
 endef
 
 $(UNIT_OUT)/virt-smp4.dtb:
