@@ -159,6 +159,16 @@ enum loupe_obj_type {
 #define LOUPE_SYS_klog_input (LOUPE_SYS_BASE + 0x2a)
 
 /*
+ * obj_name(slot, name): give the object in slot a name of 1 to
+ * LOUPE_OBJ_NAME_MAX printable characters, for people: the trace shows it
+ * instead of "ep7", the GDB commands show it beside the id. Needs the
+ * control right (the owner names its object); -EINVAL for an empty,
+ * too long or unprintable name. A later call renames.
+ */
+#define LOUPE_SYS_obj_name (LOUPE_SYS_BASE + 0x2b)
+#define LOUPE_OBJ_NAME_MAX 15
+
+/*
  * Capabilities init finds in its table at start (docs/ipc.md). Slot 0 of
  * every task is its standard input and output: an endpoint of the console
  * protocol (include/loupe/console.h) that the Linux read/write calls on

@@ -84,6 +84,10 @@ static bool apply_word(const struct cmdline_word *w)
 		/* For init (user/init/init.c), which gets every word too. */
 		if (!w->value || w->value_len == 0)
 			return false;
+	} else if (cmdline_word_is(w, "crashat")) {
+		if (!value_is(w, "console"))
+			return false;
+		boot_options.crash_at_console = true;
 	} else if (cmdline_word_is(w, "crash")) {
 		if (!w->value || w->value_len == 0 || w->value_len >= sizeof(crash_kind))
 			return false;

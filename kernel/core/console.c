@@ -1,6 +1,7 @@
 #include "core/console.h"
 
 #include "arch/arch.h"
+#include "core/crash_demo.h"
 #include "core/printk.h"
 #include "core/spinlock.h"
 #include "core/watchdog.h"
@@ -202,6 +203,8 @@ void console_tick(void)
 	/* Receive comes back once nobody else holds the interrupt. */
 	if (!owner.user_owned && owner.rx_released && drv->claim_rx && drv->claim_rx(drv->ctx) == 0)
 		owner.rx_released = false;
-	if (CONFIG_IPC)
+	if (CONFIG_IPC) {
 		klog_tick();
+		crash_demo_tick(owner.user_owned);
+	}
 }

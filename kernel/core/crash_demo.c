@@ -90,6 +90,41 @@ static const struct crash_kind crash_kinds[] = {
 	{ "user", NULL, CONFIG_TASKS, "user tasks (stage 3)" },
 };
 
+/* crashat=console: the kind waiting, and ticks since the handover. */
+static const char *deferred_kind;
+static unsigned deferred_ticks;
+#define DEFERRED_TICKS 100 /* one second at 100 Hz */
+
+void crash_demo_at_console(const char *kind)
+{
+	static const char *const in_irq[] = { "null", "write-ro", "undef", "panic" };
+
+	if (!CONFIG_IPC) {
+		pr_warn("crashat=console needs the console server (stage 4); not crashing");
+		return;
+	}
+	for (unsigned i = 0; i < sizeof(in_irq) / sizeof(in_irq[0]); i++) {
+		if (strcmp(kind, in_irq[i]) == 0) {
+			pr_info("crash: crash=%s once the console server drives UART0", kind);
+			deferred_kind = kind;
+			return;
+		}
+	}
+	pr_warn("crashat=console takes crash=null, write-ro, undef or panic, not '%s'; "
+		"not crashing", kind);
+}
+
+void crash_demo_tick(bool console_is_user)
+{
+	const char *kind = deferred_kind;
+
+	if (!kind || !console_is_user || ++deferred_ticks < DEFERRED_TICKS)
+		return;
+	deferred_kind = NULL;
+	pr_info("crash: inside CPU 0's timer interrupt, with the console server running");
+	crash_demo(kind);
+}
+
 void crash_demo(const char *kind)
 {
 	for (unsigned i = 0; i < sizeof(crash_kinds) / sizeof(crash_kinds[0]); i++) {

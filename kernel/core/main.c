@@ -193,7 +193,9 @@ void kmain(paddr_t dtb_pa, paddr_t load_pa, unsigned entry_el)
 			platform.ncpus);
 	}
 
-	if (boot_options.crash)
+	if (boot_options.crash && boot_options.crash_at_console)
+		crash_demo_at_console(boot_options.crash);
+	else if (boot_options.crash)
 		crash_demo(boot_options.crash);
 	if (boot_options.selftest)
 		selftest_run_all();

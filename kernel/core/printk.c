@@ -32,6 +32,11 @@ void printk_enter_panic_mode(void)
 	console_enter_panic_mode();
 }
 
+uint64_t log_time_base(void)
+{
+	return boot_counter;
+}
+
 uint64_t boot_time_ns(void)
 {
 	uint64_t now = arch_counter(), freq = arch_counter_freq();

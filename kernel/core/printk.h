@@ -50,6 +50,8 @@ void log_replay_to_console(void);
 void log_dump_tail(unsigned lines);
 /* The log's write position, and the last lines written before one. */
 uint64_t log_position(void);
+/* The counter value at the log's time 0 (its first timestamp). */
+uint64_t log_time_base(void);
 void log_dump_tail_before(uint64_t position, unsigned lines);
 
 /* The console handover (core/console.h): lines from here on are the

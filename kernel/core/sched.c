@@ -22,7 +22,9 @@ struct spinlock sched_lock = SPINLOCK_INIT("sched");
  * when runq[p] is not empty, so the highest is found with one clz. */
 static struct list_node runq[NPRIO];
 uint32_t runq_mask; /* read by sched_can_handoff_locked (sched.h) */
-static unsigned runq_len; /* [sched] READY tasks, for the trace's counter */
+/* [sched] For the trace's per-CPU counter: READY tasks each CPU may run
+ * (a task counts on every CPU of its affinity). */
+static unsigned runq_len[MAX_CPUS];
 /* [sched] CPUs running their idle task: a wake-up finds one to kick in a
  * few instructions instead of a walk over every CPU. */
 static uint32_t idle_cpus;
@@ -39,11 +41,17 @@ void waitq_init(struct waitq *wq)
 	list_init(&wq->waiters);
 }
 
+static void runq_count(const struct task *t, int delta)
+{
+	for (uint32_t m = t->affinity & ((1u << MAX_CPUS) - 1); m; m &= m - 1)
+		runq_len[__builtin_ctz(m)] += (unsigned)delta;
+}
+
 static void runq_push(struct task *t)
 {
 	list_push_back(&runq[t->priority], &t->sched_link);
 	runq_mask |= 1u << t->priority;
-	runq_len++;
+	runq_count(t, 1);
 }
 
 static bool allowed_on(const struct task *t, unsigned cpu)
@@ -69,7 +77,7 @@ static struct task *runq_pop(void)
 			if (!allowed_on(t, cpu))
 				continue;
 			list_remove(n);
-			runq_len--;
+			runq_count(t, -1);
 			if (list_empty(&runq[prio]))
 				runq_mask &= ~(1u << prio);
 			return t;
@@ -189,9 +197,23 @@ static void finish_switch(void)
 static void runq_take(struct task *t)
 {
 	list_remove(&t->sched_link);
-	runq_len--;
+	runq_count(t, -1);
 	if (list_empty(&runq[t->priority]))
 		runq_mask &= ~(1u << t->priority);
+}
+
+/* What the trace says of the task leaving the CPU (TRACE_TASK_*). */
+static inline uint64_t trace_prev_state(const struct task *prev)
+{
+	switch (prev->state) {
+	case LOUPE_TASK_SLEEPING:
+	case LOUPE_TASK_BLOCKED:
+		return TRACE_TASK_BLOCKED;
+	case LOUPE_TASK_ZOMBIE:
+		return TRACE_TASK_EXITED;
+	default: /* READY again, or an idle task */
+		return TRACE_TASK_PREEMPTED;
+	}
 }
 
 /* [sched held] Switch to `want` if given, else to the best READY task.
@@ -232,8 +254,8 @@ static void switch_locked(struct task *want)
 	if (unlikely(cpu->trace_switch_done))
 		cpu->trace_switch_done = false;
 	else
-		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), prev->state,
-				     want != NULL);
+		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next),
+				     trace_prev_state(prev), want != NULL);
 	switch_user_state(prev, next);
 	cpu->current = next;
 	if (CONFIG_TRACE)
@@ -344,7 +366,11 @@ int sched_set_affinity(struct task *t, uint32_t mask)
 	if (!(mask & online))
 		return -EINVAL;
 	flags = sched_lock_irqsave();
+	if (t->state == LOUPE_TASK_READY)
+		runq_count(t, -1);
 	t->affinity = mask;
+	if (t->state == LOUPE_TASK_READY)
+		runq_count(t, 1);
 	if (t->state == LOUPE_TASK_RUNNING && !allowed_on(t, (unsigned)t->cpu)) {
 		/* Running where it may no longer run: that CPU reschedules at
 		 * its next return to user space, and the switch queues the
@@ -409,14 +435,14 @@ void sched_tick(void)
 
 	if (!cur)
 		return; /* the scheduler is not running on this CPU yet */
-	/* One run queue serves every CPU: CPU 0 samples its length once a
-	 * tick, and only when it changed, for the trace's counter track. */
-	if (this_cpu()->index == 0) {
-		static unsigned last_len = ~0u;
-		unsigned len = READ_ONCE(runq_len);
+	/* Each CPU records, once a tick and only when it changed, how many
+	 * READY tasks it could run: the trace's per-CPU run-queue counter. */
+	if (CONFIG_TRACE) {
+		static unsigned last_len[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = ~0u };
+		unsigned self = this_cpu()->index, len = READ_ONCE(runq_len[self]);
 
-		if (len != last_len) {
-			last_len = len;
+		if (len != last_len[self]) {
+			last_len[self] = len;
 			trace_counter(TRACE_COUNTER_RUNQ_LEN, len);
 		}
 	}

@@ -26,6 +26,7 @@ struct kobject {
 	 * and go under the address space's lock, not the scheduler's. The
 	 * object is freed when this reaches zero. */
 	unsigned users;
+	char name[LOUPE_OBJ_NAME_MAX + 1]; /* [sched] obj_name's, or empty */
 };
 
 struct endpoint {

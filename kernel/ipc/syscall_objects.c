@@ -14,6 +14,7 @@
 #include "ipc/klog.h"
 #include "lib/compiler.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "mm/heap.h"
 #include "mm/uvm.h"
 #include "trace/trace.h"
@@ -243,7 +244,54 @@ static long sys_klog_input(struct trap_frame *f)
 	return (long)n;
 }
 
+static unsigned trace_name_kind(enum loupe_obj_type type)
+{
+	switch (type) {
+	case LOUPE_OBJ_ENDPOINT:
+		return TRACE_NAME_ENDPOINT;
+	case LOUPE_OBJ_NOTIFICATION:
+		return TRACE_NAME_NOTIFICATION;
+	default:
+		return 0; /* the trace names no other objects */
+	}
+}
+
+static long sys_obj_name(struct trap_frame *f)
+{
+	char name[LOUPE_OBJ_NAME_MAX + 1];
+	long len = strncpy_from_user(name, f->x[1], sizeof(name));
+	struct kobject *obj = NULL;
+	unsigned long flags;
+	unsigned kind = 0;
+	uint32_t id = 0;
+	struct cap *c;
+	int err;
+
+	if (len == -ENAMETOOLONG || len == 0)
+		return -EINVAL;
+	if (len < 0)
+		return len;
+	for (long i = 0; i < len; i++)
+		if (name[i] < 0x21 || name[i] > 0x7e)
+			return -EINVAL;
+	flags = sched_lock_irqsave();
+	c = cap_lookup(current_task(), f->x[0], LOUPE_OBJ_NONE, LOUPE_RIGHT_CONTROL, &err);
+	if (c) {
+		obj = c->obj;
+		memcpy(obj->name, name, (size_t)len + 1);
+		kind = trace_name_kind(obj->type);
+		id = obj->id;
+	}
+	sched_unlock_irqrestore(flags);
+	/* The trace's name table has its own lock; a full table only costs
+	 * the trace its pretty name. */
+	if (obj && kind && CONFIG_TRACE)
+		trace_name_set(kind, id, 0, name);
+	return err;
+}
+
 static const syscall_fn object_table[] = {
+	[LOUPE_SYS_obj_name - LOUPE_SYS_frame_create] = sys_obj_name,
 	[LOUPE_SYS_klog_input - LOUPE_SYS_frame_create] = sys_klog_input,
 	[LOUPE_SYS_frame_create - LOUPE_SYS_frame_create] = sys_frame_create,
 	[LOUPE_SYS_frame_map - LOUPE_SYS_frame_create] = sys_frame_map,

@@ -12,9 +12,13 @@
 #define TRACE_NAME_ROW(name, id, cat, args) [id] = #name,
 static const char *const event_names[] = { TRACE_EVENTS(TRACE_NAME_ROW) };
 
-static void print_record(const struct trace_record *r, uint64_t freq)
+/* Times on the log's clock (boot_time_ns), so the events line up with the
+ * log lines printed around them; the raw counter starts earlier, when the
+ * machine was reset. A record from before the log's time 0 shows as 0. */
+static void print_record(const struct trace_record *r, uint64_t freq, uint64_t base)
 {
-	uint64_t us = r->ts / freq * 1000000 + r->ts % freq * 1000000 / freq;
+	uint64_t ts = r->ts > base ? r->ts - base : 0;
+	uint64_t us = ts / freq * 1000000 + ts % freq * 1000000 / freq;
 	const char *name = r->id < sizeof(event_names) / sizeof(event_names[0]) && event_names[r->id]
 				   ? event_names[r->id] : "?";
 
@@ -49,5 +53,5 @@ void trace_print_recent(unsigned cpu, unsigned count)
 	printk(LOG_EMERG, "Last trace events on CPU %u (%llu shown, time in s since boot):", cpu,
 	       (unsigned long long)(head - from));
 	for (uint64_t n = from; n < head; n++)
-		print_record(&ring->slots[n & ring->mask], freq);
+		print_record(&ring->slots[n & ring->mask], freq, log_time_base());
 }

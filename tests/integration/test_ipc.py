@@ -10,7 +10,8 @@ PROMPT = "init> "
 CHECKS = ["order_and_integrity", "many_clients_fair", "rights_send_recv", "rights_grant",
           "rights_control", "notification_bits", "server_killed", "endpoint_deleted",
           "rights_map", "shared_memory", "map_into_task", "deferred_reply",
-          "bound_notification", "console_protocol", "stress_pairs"]
+          "bound_notification", "console_protocol", "timeouts", "object_names",
+          "stress_pairs"]
 
 
 def run_ipctest(console, smp, per_pair, timeout=loupe.BOOT_TIMEOUT):

@@ -76,6 +76,22 @@ def test_help_lists_commands(console):
         assert re.search(r"^  %s\b.* \S" % cmd, out, re.M), out
 
 
+def test_trace_command_drives_the_tracer_through_the_native_call(console):
+    c = boot_to_prompt(console)
+    out = command(c, "trace status")
+    assert re.search(r"^trace: on \(sched,ipc,irq,syscall,fault,counter,mark\), overwrite mode, "
+                     r"16384 records per CPU$", out, re.M), out
+    assert re.search(r"^  cpu1  \d+ records kept, 0 dropped$", out, re.M), out
+    assert re.search(r"^trace: off, overwrite mode", command(c, "trace off"), re.M)
+    assert re.search(r"^trace: on \(ipc,mark\),", command(c, "trace on ipc,mark"), re.M)
+    out = command(c, "trace clear")
+    assert "trace: cleared" in out, out
+    out = command(c, "trace frobnicate")
+    assert "usage: trace on [sched,ipc,irq,syscall,fault,counter,mark|all]" in out, out
+    assert "trace: Invalid argument" in out, out
+    assert "trace: on (ipc,mark)," in command(c, "trace")
+
+
 def test_ps_lists_init(console):
     c = boot_to_prompt(console, smp=2)
     out = command(c, "ps")

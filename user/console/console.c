@@ -92,6 +92,21 @@ static void error_reply(struct ipc_msg *m, long err)
 	m->w[0] = (uint64_t)err;
 }
 
+/* What a request is called on this server's track in the trace. */
+static const char *request_label(uint64_t tag)
+{
+	switch (LOUPE_TAG_LABEL(tag)) {
+	case LOUPE_CONSOLE_WRITE:
+		return "write";
+	case LOUPE_CONSOLE_READ:
+		return "read";
+	case LOUPE_LABEL_NOTIFY:
+		return "events";
+	default:
+		return "bad request";
+	}
+}
+
 /* Handle one request in m and turn m into its reply; returns 0 when the
  * reply is deferred (saved for later). */
 static int serve(struct ipc_msg *m)
@@ -143,7 +158,10 @@ int main(void)
 	if (loupe_is_error(regs))
 		return 1; /* no UART: nothing to print a complaint on */
 	uart_init((volatile uint32_t *)regs);
-	if (notification_create(SLOT_NOTIFY) < 0 || irq_bind(SLOT_UART_IRQ, SLOT_NOTIFY, BIT_IRQ) < 0 ||
+	/* Names for people reading a trace or lp-ipc; failing is harmless. */
+	obj_name(SLOT_ENDPOINT, "console");
+	if (notification_create(SLOT_NOTIFY) < 0 || obj_name(SLOT_NOTIFY, "console-events") < 0 ||
+	    irq_bind(SLOT_UART_IRQ, SLOT_NOTIFY, BIT_IRQ) < 0 ||
 	    klog_bind(SLOT_NOTIFY, BIT_KLOG) < 0 || notify_bind(SLOT_NOTIFY) < 0) {
 		say("console: cannot bind the UART interrupt or the kernel log\n");
 		return 1;
@@ -158,10 +176,14 @@ int main(void)
 	for (;;) {
 		int err = have_reply ? ipc_reply_recv(SLOT_ENDPOINT, &m, LOUPE_TIMEOUT_NEVER)
 				     : ipc_recv(SLOT_ENDPOINT, &m, LOUPE_TIMEOUT_NEVER);
+		const char *label;
 
 		have_reply = 0;
 		if (err < 0)
 			continue; /* e.g. the caller we answered was killed */
+		/* The handling of each request is a slice on our trace track. */
+		label = request_label(m.tag);
+		loupe_trace_mark(LOUPE_MARK_BEGIN, label);
 		if (LOUPE_TAG_LABEL(m.tag) == LOUPE_LABEL_NOTIFY) {
 			if (m.w[0] & BIT_KLOG)
 				flush_klog();
@@ -170,9 +192,11 @@ int main(void)
 				irq_ack(SLOT_UART_IRQ);
 			}
 			answer_readers();
+			loupe_trace_mark(LOUPE_MARK_END, label);
 			continue;
 		}
 		flush_klog();
 		have_reply = serve(&m);
+		loupe_trace_mark(LOUPE_MARK_END, label);
 	}
 }

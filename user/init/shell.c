@@ -116,11 +116,34 @@ static void cmd_poweroff(int argc, char *argv[])
 	printf("poweroff: %s\n", strerror(-err));
 }
 
+/* The tracer's controls, through the native trace_control call; the
+ * kernel prints the status lines. */
+static void cmd_trace(int argc, char *argv[])
+{
+	char line[64] = "";
+	size_t used = 0;
+	int err;
+
+	for (int i = 1; i < argc; i++) {
+		int n = snprintf(line + used, sizeof(line) - used, "%s%s", i > 1 ? " " : "", argv[i]);
+
+		if (n < 0 || (size_t)n >= sizeof(line) - used) {
+			printf("trace: arguments too long\n");
+			return;
+		}
+		used += (size_t)n;
+	}
+	err = loupe_trace_control(line);
+	if (err < 0)
+		printf("trace: %s\n", strerror(-err));
+}
+
 static const struct shell_cmd commands[] = {
 	{ "help", "", "list commands", cmd_help },
 	{ "ps", "", "list tasks: id, state, CPU, priority, parent", cmd_ps },
 	{ "run", "NAME [ARGS...]", "run bin/NAME from the initrd and wait for it", cmd_run },
 	{ "kill", "TID", "end a child of init (and collect it)", cmd_kill },
+	{ "trace", "CMD", "tracer: on [CATS], off, clear or status", cmd_trace },
 	{ "poweroff", "[STATUS]", "switch the machine off (QEMU exits with STATUS)", cmd_poweroff },
 	{ 0 },
 };

@@ -594,6 +594,68 @@ static int test_console_protocol(void)
 	return 0;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* The three timeouts: never (the other checks), poll, and a duration,
+ * which must not end early and must leave nothing queued behind. */
+static int test_timeouts(void)
+{
+	const uint64_t wait = 20 * 1000 * 1000; /* 20 ms */
+	struct grant g = { 0, 0, LOUPE_RIGHT_RECV };
+	struct ipc_msg m = { .tag = 1 };
+	uint64_t t0;
+	int server;
+
+	CHECK(endpoint_create(0) == 0, "endpoint_create");
+	CHECK(ipc_call(0, &m, LOUPE_TIMEOUT_POLL) == -ETIMEDOUT, "poll call, nobody receiving");
+	CHECK(ipc_recv(0, &m, LOUPE_TIMEOUT_POLL) == -ETIMEDOUT, "poll recv, nobody calling");
+	t0 = now_ns();
+	CHECK(ipc_recv(0, &m, wait) == -ETIMEDOUT, "timed recv, nobody calling");
+	CHECK(now_ns() - t0 >= wait, "timed recv ended after %lu ns", (unsigned long)(now_ns() - t0));
+	t0 = now_ns();
+	CHECK(ipc_call(0, &m, wait) == -ETIMEDOUT, "timed call, nobody receiving");
+	CHECK(now_ns() - t0 >= wait, "timed call ended after %lu ns", (unsigned long)(now_ns() - t0));
+	/* The caller that gave up is no longer queued on the endpoint. */
+	CHECK(ipc_recv(0, &m, LOUPE_TIMEOUT_POLL) == -ETIMEDOUT, "a timed-out caller stayed queued");
+	/* A partner that answers in time: the duration is only a limit. */
+	server = spawn_role("echo", NULL, &g, 1);
+	CHECK(server > 0, "spawn echo");
+	m = (struct ipc_msg){ .tag = 1, .w = { 41 } };
+	CHECK(ipc_call(0, &m, 5000ull * 1000 * 1000) == 0 && m.w[0] == 42, "timed call answered");
+	m = (struct ipc_msg){ .tag = LABEL_QUIT };
+	CHECK(ipc_call(0, &m, NEVER) == 0 && wait_ok(server) == 0, "quit");
+	cap_delete(0);
+	return 0;
+}
+
+/* obj_name: the owner names its objects; every bad argument is an error
+ * code, and a failed call changes nothing. */
+static int test_object_names(void)
+{
+	CHECK(endpoint_create(0) == 0 && notification_create(1) == 0, "create");
+	CHECK(cap_copy(0, 2, LOUPE_RIGHT_SEND | LOUPE_RIGHT_RECV, 0) == 0, "copy without control");
+	CHECK(obj_name(0, "ipctest-ep") == 0, "name an endpoint");
+	CHECK(obj_name(1, "ipctest-ntfn") == 0, "name a notification");
+	CHECK(obj_name(0, "renamed") == 0, "rename");
+	CHECK(obj_name(2, "thief") == -EPERM, "named without the control right");
+	CHECK(obj_name(0, "") == -EINVAL, "empty name");
+	CHECK(obj_name(0, "sixteen-chars-xx") == -EINVAL, "name longer than 15");
+	CHECK(obj_name(0, "two words") == -EINVAL, "space in a name");
+	CHECK(obj_name(0, "tab\tname") == -EINVAL, "control character in a name");
+	CHECK(obj_name(0, (const char *)8) == -EFAULT, "unmapped name");
+	CHECK(obj_name(9, "nobody") == -EBADF, "empty slot");
+	CHECK(obj_name(LOUPE_CAP_SLOTS, "nowhere") == -EINVAL, "slot out of range");
+	for (int s = 0; s <= 2; s++)
+		cap_delete(s);
+	return 0;
+}
+
 static int test_stress_pairs(const char *per_pair)
 {
 	long before = loupe_frames_free(), after;
@@ -672,6 +734,8 @@ int main(int argc, char **argv)
 	report("deferred_reply", test_deferred_reply());
 	report("bound_notification", test_bound_notification());
 	report("console_protocol", test_console_protocol());
+	report("timeouts", test_timeouts());
+	report("object_names", test_object_names());
 	report("stress_pairs", test_stress_pairs(argc > 2 ? argv[2] : "100000"));
 	printf("ipctest: %d passed, %d failed\n", passes, failures);
 	return failures;

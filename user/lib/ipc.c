@@ -191,3 +191,8 @@ long klog_input(char *buf, size_t len)
 {
 	return call4(LOUPE_SYS_klog_input, (uint64_t)buf, len, 0, 0);
 }
+
+int obj_name(int slot, const char *name)
+{
+	return (int)call4(LOUPE_SYS_obj_name, slot, (uint64_t)name, 0, 0);
+}

@@ -65,3 +65,6 @@ long klog_read(char *buf, size_t len, uint64_t *cursor);
 int klog_bind(int ntfn_slot, uint64_t bits);
 /* Input the kernel console received before the handover. */
 long klog_input(char *buf, size_t len);
+
+/* Name an object (needs control): traces and GDB show the name. */
+int obj_name(int slot, const char *name);

@@ -92,3 +92,13 @@ const char *loupe_signal_name(int sig)
 		return "signal";
 	}
 }
+
+int loupe_trace_mark(int kind, const char *label)
+{
+	return (int)loupe_syscall(LOUPE_SYS_trace_mark, kind, label, 0);
+}
+
+int loupe_trace_control(const char *command)
+{
+	return (int)loupe_syscall(LOUPE_SYS_trace_control, command, 0, 0);
+}

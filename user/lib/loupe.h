@@ -67,6 +67,14 @@ int loupe_poweroff(int status);
 /* Free physical frames right now. */
 long loupe_frames_free(void);
 
+/* A marker in the kernel's trace on this task's track: kind is
+ * LOUPE_MARK_BEGIN, _END or _INSTANT; the label is cut to 15 characters. */
+int loupe_trace_mark(int kind, const char *label);
+
+/* Control the tracer: "on [cats]", "off", "clear" or "status" (the status
+ * line goes to the console). */
+int loupe_trace_control(const char *command);
+
 /* spawn + start + wait: run a program to its end. Returns the child's id
  * with its wait status in *status, or -errno if it could not be started
  * (the half-created child is then killed and reaped). */
