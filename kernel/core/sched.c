@@ -2,6 +2,7 @@
 
 #include "arch/arch.h"
 #include "arch/aarch64/addrspace.h"
+#include "arch/aarch64/fpsimd.h"
 #include "core/percpu.h"
 #include "core/printk.h"
 #include "core/smp.h"
@@ -162,15 +163,15 @@ static void wake_all_locked(struct waitq *wq)
 }
 
 /* The FP/SIMD registers and thread pointer belong to the user task running
- * on the CPU; the kernel never uses them, so they move only here. */
-static void switch_user_state(struct task *prev, struct task *next)
+ * on the CPU; the kernel never uses them, so they move only here (the FP
+ * registers lazily: fpsimd.h). */
+static inline __attribute__((always_inline)) void
+switch_user_state(struct task *prev, struct task *next, unsigned cpu)
 {
-	if (prev->vm) {
-		fpsimd_save(&prev->fp);
+	fpsimd_switch(prev, next, cpu);
+	if (prev->vm)
 		__asm__ volatile("mrs %0, tpidr_el0" : "=r"(prev->tpidr_el0));
-	}
 	if (next->vm) {
-		fpsimd_restore(&next->fp);
 		__asm__ volatile("msr tpidr_el0, %0" ::"r"(next->tpidr_el0));
 		uvm_activate(next->vm);
 	} else {
@@ -256,7 +257,7 @@ static void switch_locked(struct task *want)
 	else
 		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next),
 				     trace_prev_state(prev), want != NULL);
-	switch_user_state(prev, next);
+	switch_user_state(prev, next, cpu->index);
 	cpu->current = next;
 	if (CONFIG_TRACE)
 		trace_set_current(cpu, TRACE_TID_OF(next));
@@ -264,6 +265,39 @@ static void switch_locked(struct task *want)
 	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
 	context_switch(&prev->ctx, &next->ctx);
 	/* Running as prev again, perhaps on another CPU. */
+	finish_switch();
+}
+
+/* [sched held] See sched.h. switch_locked's work for exactly this case:
+ * prev blocks without a deadline, next is a user task that was BLOCKED,
+ * neither is an idle task, so no run queue, idle mask or deadline of
+ * prev is touched. */
+void sched_handoff_locked(struct task *next, const char *reason)
+{
+	struct percpu *cpu = this_cpu();
+	struct task *prev = cpu->current;
+
+	prev->state = LOUPE_TASK_BLOCKED;
+	prev->wait_reason = reason;
+	if (unlikely(list_linked(&next->timeout_link)))
+		list_remove(&next->timeout_link); /* it waited with a deadline */
+	next->wait_reason = NULL;
+	next->state = LOUPE_TASK_RUNNING;
+	next->cpu = (int)cpu->index;
+	next->on_cpu = true;
+	next->time_slice = SCHED_SLICE_TICKS;
+	cpu->need_resched = false;
+	if (unlikely(cpu->trace_switch_done))
+		cpu->trace_switch_done = false;
+	else
+		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), TRACE_TASK_BLOCKED, 1);
+	switch_user_state(prev, next, cpu->index);
+	cpu->current = next;
+	if (CONFIG_TRACE)
+		trace_set_current(cpu, TRACE_TID_OF(next));
+	cpu->switch_prev = prev;
+	cpu->progress_tick = cpu->ticks;
+	context_switch(&prev->ctx, &next->ctx);
 	finish_switch();
 }
 
@@ -504,6 +538,7 @@ void sched_init_cpu(void)
 	cpu->idle_task = idle;
 	cpu->current = idle;
 	addrspace_deactivate();
+	fpsimd_init_cpu();
 }
 
 void sched_idle_loop(void)

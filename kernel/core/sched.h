@@ -48,6 +48,12 @@ void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_ou
  * sched_can_handoff_locked() accepted it. */
 void sched_block_handoff_locked(const char *reason, uint64_t deadline_ns, bool *timed_out,
 				struct task *next);
+/* [sched held] The IPC fast path's handoff: block the current task (no
+ * deadline) and run next here at once, as sched_block_handoff_locked does,
+ * in fewer instructions. next is a BLOCKED user task, off every queue,
+ * that sched_can_handoff_locked() accepted. Returns when the current task
+ * runs again, for whatever reason: the caller checks why. */
+void sched_handoff_locked(struct task *next, const char *reason);
 static inline bool sched_allowed_on(const struct task *t, unsigned cpu)
 {
 	return (t->affinity >> cpu) & 1;

@@ -1,6 +1,7 @@
 #include "debug/gdb_cpu.h"
 
 #include "arch/aarch64/debug_regs.h"
+#include "arch/aarch64/fpsimd.h"
 #include "arch/aarch64/trap_frame.h"
 #include "debug/gdb_allstop.h"
 #include "debug/gdb_fpsimd.h"
@@ -22,6 +23,10 @@ void gdb_cpu_arrive(unsigned cpu, struct trap_frame *f)
 	 * context that had them on (panic() from thread code). */
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 	c->frame = f;
+	/* The registers GDB sees and changes must be the current task's,
+	 * which lazy switching may not have loaded yet. */
+	if (CONFIG_TASKS)
+		fpsimd_claim_for_current();
 	gdb_fpsimd_save(&c->fp);
 	c->vbar = READ_SYSREG(vbar_el1);
 	c->ttbr0 = READ_SYSREG(ttbr0_el1);

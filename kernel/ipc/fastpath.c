@@ -119,6 +119,20 @@ trace_fast_end(uint32_t on, uint64_t nr, unsigned id, uint32_t ep, uint32_t msg,
 				     (uint64_t)(int64_t)err);
 }
 
+/* [sched held] Hand the CPU to `to` and wait for the outcome, as
+ * wait_for_outcome(t, reason, 0, to) does; mostly the partner's answer
+ * is there when we run again, and the general loop is not needed. */
+static inline int fast_block(struct task *t, const char *reason, struct task *to)
+{
+	sched_handoff_locked(to, reason);
+	if (unlikely(t->ipc_status == IPC_PENDING)) /* woken by a kill, say */
+		return wait_for_outcome(t, reason, 0, NULL);
+	/* Whatever woke us, we are no longer queued anywhere. */
+	if (unlikely(list_linked(&t->sched_link)))
+		list_remove(&t->sched_link);
+	return t->ipc_status;
+}
+
 static bool fast_call(struct trap_frame *f, struct task *t)
 {
 	uint32_t on = trace_fast_mask(), ep_id, msg = 0;
@@ -150,7 +164,7 @@ static bool fast_call(struct trap_frame *f, struct task *t)
 		trace_fast_begin(on, LOUPE_SYS_ipc_call, f->x[0], TRACE_EV_IPC_CALL, ep_id, msg, r);
 	}
 	t->call_on = ep; /* for ps: which endpoint we wait on */
-	err = wait_for_outcome(t, "ipc reply", 0, r);
+	err = fast_block(t, "ipc reply", r);
 	t->call_on = NULL;
 	/* Back with the reply (or killed: -EINTR, as on the general path). */
 	fast_finish(f, t, err);
@@ -193,7 +207,7 @@ static bool fast_reply_recv(struct trap_frame *f, struct task *t)
 	if (unlikely(on))
 		trace_fast_begin(on, LOUPE_SYS_ipc_reply_recv, f->x[0], TRACE_EV_IPC_REPLY_RECV,
 				 ep_id, t->ipc_msg.trace_id, caller);
-	err = wait_for_outcome(t, "ipc recv", 0, caller);
+	err = fast_block(t, "ipc recv", caller);
 	t->recv_on = NULL;
 	fast_finish(f, t, err);
 	if (unlikely(on))

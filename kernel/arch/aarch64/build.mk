@@ -2,6 +2,7 @@ KERNEL_SRCS += \
 	kernel/arch/aarch64/boot.S \
 	kernel/arch/aarch64/capture.S \
 	kernel/arch/aarch64/context.S \
+	kernel/arch/aarch64/fpsimd.c \
 	kernel/arch/aarch64/coredump.c \
 	kernel/arch/aarch64/vectors.S \
 	kernel/arch/aarch64/trap.c \

@@ -29,11 +29,13 @@ void task_first_entry(void);
 
 /*
  * FP/SIMD registers of a user task. The kernel itself never uses them
- * (-mgeneral-regs-only), so they only change hands at a task switch.
+ * (-mgeneral-regs-only), so they only change hands between tasks
+ * (fpsimd.h). gen: when they were saved last, for fpsimd.c.
  */
 struct fpsimd_state {
 	__uint128_t v[32];
 	uint32_t fpsr, fpcr;
+	uint64_t gen;
 };
 
 void fpsimd_save(struct fpsimd_state *st);

@@ -13,6 +13,7 @@
 #define ESR_ISS_MASK 0x1ffffffu
 
 #define EC_UNKNOWN 0x00
+#define EC_FP_ACCESS 0x07 /* FP/SIMD trapped by CPACR_EL1.FPEN */
 #define EC_SVC64 0x15
 #define EC_IABT_LOWER 0x20
 #define EC_IABT_CURRENT 0x21

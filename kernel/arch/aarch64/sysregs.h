@@ -26,6 +26,8 @@
 /* CPACR_EL1.FPEN = 0b11: FP/SIMD usable at EL0 and EL1 (user programs need
  * it; the kernel itself is compiled without FP). */
 #define CPACR_EL1_FPEN (3 << 20)
+/* FPEN = 0b01: EL1 may, EL0 traps (class 0x07): lazy switching, fpsimd.h. */
+#define CPACR_EL1_FPEN_EL1 (1 << 20)
 /* SPSR for the eret from EL2: EL1h (SP_EL1), D, A, I, F all masked. */
 #define SPSR_EL1H_MASKED 0x3c5
 

@@ -4,6 +4,7 @@
 #include "arch/aarch64/backtrace.h"
 #include "arch/aarch64/esr.h"
 #include "arch/aarch64/extable.h"
+#include "arch/aarch64/fpsimd.h"
 #include "core/irq.h"
 #include "core/panic.h"
 #include "core/percpu.h"
@@ -115,6 +116,10 @@ void trap_el0_sync(struct trap_frame *f, unsigned slot)
 	/* System calls first: they are most of what comes from EL0. */
 	if (CONFIG_TASKS && esr_class(f->esr) == EC_SVC64) {
 		user_svc(f);
+		return;
+	}
+	if (CONFIG_TASKS && esr_class(f->esr) == EC_FP_ACCESS) {
+		fpsimd_trap();
 		return;
 	}
 	if (CONFIG_GDBSTUB && gdbstub_is_debug_exception(f->esr) && gdbstub_debug_exception(f))
