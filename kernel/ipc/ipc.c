@@ -7,13 +7,7 @@
 #include "lib/errno.h"
 #include "mm/heap.h"
 
-uint32_t ipc_new_trace_id(void)
-{
-	static uint32_t next = 1;
-	uint32_t id = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
-
-	return id ? id : ipc_new_trace_id(); /* after 2^32 messages */
-}
+uint32_t ipc_trace_next = 1;
 
 static uint64_t deadline_of(uint64_t timeout)
 {
