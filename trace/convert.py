@@ -2,9 +2,10 @@
 """Convert a Loupe trace (the tracefile= the kernel writes at power-off)
 to Perfetto-loadable JSON.
 
-    trace/convert.py build/trace.bin -o build/trace.json
+    trace/convert.py build/trace.bin -o build/trace.json --elf build/kernel.elf
 
-Open the result at https://ui.perfetto.dev (docs/tracing.md).
+--elf names kernel addresses with the kernel's symbols (each interrupt's
+handler, kernel addresses in page faults). Open the result at https://ui.perfetto.dev (docs/tracing.md).
 """
 import argparse
 import json
@@ -19,14 +20,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("input", help="raw trace written by the kernel (tracefile=PATH)")
     ap.add_argument("-o", "--output", help="JSON file to write (default: stdout)")
+    ap.add_argument("--elf", help="the kernel image the trace comes from (build/kernel.elf), "
+                    "for its symbols")
     ap.add_argument("--check", action="store_true", help="also run trace/check.py's rules")
     args = ap.parse_args()
     try:
         raw = loupetrace.RawTrace.from_file(args.input)
     except (OSError, loupetrace.TraceFormatError) as exc:
         sys.exit("convert: %s: %s" % (args.input, exc))
+    symbols = None
+    if args.elf:
+        try:
+            symbols = loupetrace.KernelSymbols.from_elf(args.elf)
+        except (OSError, loupetrace.ElfError) as exc:
+            sys.exit("convert: %s: %s" % (args.elf, exc))
     warnings = []
-    doc = loupetrace.convert(raw, warnings)
+    doc = loupetrace.convert(raw, warnings, symbols)
     for w in warnings[:20]:
         print("convert: warning: %s" % w, file=sys.stderr)
     if len(warnings) > 20:

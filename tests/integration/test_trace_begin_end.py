@@ -1,5 +1,6 @@
-"""loupetrace.begin_end: the same slices as begin/end pairs, exactly, for
-viewers that add ts + dur in floating point (speedscope). No QEMU, no
+"""loupetrace.begin_end: the same slices as begin/end pairs, exactly, with
+every boundary a number in the file (what a viewer that adds ts + dur in
+floating point cannot get wrong whatever the durations are). No QEMU, no
 browser: these run in milliseconds."""
 import json
 import os
@@ -25,14 +26,16 @@ def as_file(doc):
 
 def slices(doc):
     """Every slice as (pid, tid, name, cat, args, start, end, flow), from X
-    events or matched B/E pairs, in exact decimal microseconds."""
+    events or matched B/E pairs, in exact decimal microseconds (an X's end
+    from the whole nanoseconds its dur stands for, as Perfetto takes it)."""
     out, open_b = [], {}
     for e in doc["traceEvents"]:
         key = (e.get("pid"), e.get("tid"))
         flow = (e.get("bind_id"), e.get("flow_out", False), e.get("flow_in", False))
         if e["ph"] == "X":
+            end = e["ts"] + Decimal(loupetrace.dur_ns(e["dur"])) / 1000
             out.append((*key, e["name"], e.get("cat"), json.dumps(e.get("args"), sort_keys=True),
-                        e["ts"], e["ts"] + e["dur"], flow))
+                        e["ts"], end, flow))
         elif e["ph"] == "B":
             open_b.setdefault(key, []).append(e)
         elif e["ph"] == "E":
@@ -154,9 +157,11 @@ def test_good_fixture_and_make_trace_output_stay_valid():
 
 
 def test_the_float_error_it_avoids():
-    """Why it exists, with two slices of a real `make trace`: CPU 0 ran cpu0
-    from 30966.128 us for 628.688 us, then init. speedscope rebases each
-    thread to its first event, so it compares init's start, 31594.816 -
-    30966.128, with cpu0's end, 0 + 628.688, in binary floating point."""
+    """Why it was made, with two slices of a real `make trace`: CPU 0 ran
+    cpu0 from 30966.128 us for 628.688 us, then init. speedscope rebases
+    each thread to its first event, so it compares init's start, 31594.816
+    - 30966.128, with cpu0's end, 0 + 628.688, in binary floating point.
+    (The converter now writes a dur fitted to that sum; begin/end pairs
+    never depend on it.)"""
     assert 31594.816 - 30966.128 < 0 + 628.688        # init starts before cpu0 ends
     assert Decimal("31594.816") - Decimal("30966.128") == Decimal("628.688")

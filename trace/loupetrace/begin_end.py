@@ -18,6 +18,8 @@ unchanged. The result passes checker.check_trace whenever the input does.
 """
 from decimal import Decimal
 
+from .timefmt import dur_ns
+
 
 def _exact(value):
     """A JSON number as an exact Decimal (floats through their repr, which
@@ -51,7 +53,11 @@ def begin_end(doc):
             meta.append(e)
         elif e.get("ph") == "X":
             start = _exact(e["ts"])
-            end = start + _exact(e["dur"])
+            # The whole nanoseconds the dur stands for (timefmt.py): the
+            # converter's durations are doubles fitted to ts + dur, a few
+            # ulps off the decimal, and Perfetto rounds them too.
+            ns = dur_ns(e["dur"])
+            end = start + (Decimal(ns) / 1000 if ns is not None else _exact(e["dur"]))
             per_thread.setdefault((e["pid"], e["tid"]), []).append((start, end, i, e))
         else:
             # Instants and counters after the slice boundaries of the same

@@ -6,17 +6,26 @@ Rules (each error message names the event):
 * every event has a known "ph" and the fields that phase requires: name,
   pid and tid (integers >= 1), ts (a number >= 0, at most three decimals,
   i.e. whole nanoseconds), dur (>= 0) for "X", args.name for metadata;
+* a dur is whole nanoseconds too, as Perfetto rounds it: within 0.01 ns of
+  one (the converter writes the double that makes ts + dur exact, a few
+  ulps off the decimal; timefmt.py), and that rounded value is what the
+  nesting below uses;
 * slices on one thread nest strictly: a slice starting inside another ends
   inside it too (B/E pairs are matched and turned into slices first);
 * flows: every bind_id has exactly one flow_out and one flow_in on slice
   events ("X"/"B"), the flow_out starting strictly earlier; ids are unique;
+  bind_id, flow_in and flow_out belong at the top level of the event:
+  Perfetto ignores them inside args, and the arrow silently disappears;
 * every (pid, tid) used has a thread_name, every pid a process_name;
 * counters ("C") have args whose values are all finite numbers.
 """
 import json
 from decimal import Decimal
 
+from .timefmt import dur_ns
+
 PHASES = set("XBEiICMsftbenPOND")
+FLOW_FIELDS = ("bind_id", "flow_in", "flow_out")
 META_NAMES = {"process_name", "thread_name", "process_sort_index", "thread_sort_index",
               "process_labels"}
 
@@ -67,6 +76,12 @@ class _Checker:
             return
         if "args" in e and not isinstance(e["args"], dict):
             self.err(i, "args is not an object")
+        elif isinstance(e.get("args"), dict):
+            for field in FLOW_FIELDS:
+                if field in e["args"]:
+                    self.err(i, "'%s' has %s inside args; flow fields must be at the top "
+                             "level of the event (Perfetto ignores them in args)" %
+                             (e["name"], field))
         if "cat" in e and not isinstance(e["cat"], str):
             self.err(i, "cat is not a string")
         if ph == "M":
@@ -83,10 +98,10 @@ class _Checker:
         if ph != "C" or "tid" in e:
             self.used.add(key)
         if ph == "X":
-            dur = _ns(e.get("dur"))
+            dur = dur_ns(e.get("dur"))
             if dur is None:
-                self.err(i, "complete event '%s' needs dur >= 0, got %r" %
-                         (e["name"], e.get("dur")))
+                self.err(i, "complete event '%s' needs dur >= 0 in us, within 0.01 ns of "
+                         "whole nanoseconds, got %r" % (e["name"], e.get("dur")))
                 return
             self.slices.setdefault(key, []).append((ts, ts + dur, i))
         elif ph == "B":

@@ -25,10 +25,16 @@ What the file shows (docs/tracing.md has the picture):
   reply -> the client's return. Each arrow has its own id, and an arrow is
   written only when both of its ends survived in the rings.
 * Timestamps are microseconds since boot with three decimals, i.e. exact
-  nanoseconds (counter ticks * 1e9 / CNTFRQ).
+  nanoseconds (counter ticks * 1e9 / CNTFRQ); durations are the doubles
+  that make a viewer's ts + dur land exactly on the end (timefmt.py).
+* Names: tasks, processes, endpoints, notifications and interrupts from
+  the kernel's name table; with the kernel's symbols (KernelSymbols from
+  build/kernel.elf) also each interrupt's handler function and any kernel
+  address a record carries.
 """
 from .rawtrace import RawTrace
 from .syscalls import syscall_names, syscall_numbers
+from .timefmt import us, x_dur
 
 # The pseudo-process of the per-CPU tracks; CPU n is its thread CPU_PID + n.
 CPU_PID = 20000
@@ -45,8 +51,9 @@ class Slice:
 
 
 class Converter:
-    def __init__(self, raw):
+    def __init__(self, raw, symbols=None):
         self.raw = raw
+        self.symbols = symbols
         self.L = raw.layout
         d = self.L.defines
         self.cpu_base = d["TRACE_TID_CPU_BASE"]
@@ -65,6 +72,7 @@ class Converter:
         self.last_counter = {}  # (name, key) -> value
         self.flows = {}         # msg -> {"call_out", "call_in", "reply_out", "reply_in"}
         self.pid_of = {}        # tid -> pid
+        self.woke = {}          # (waker tid, woken tid) -> ns of the last wakeup
         self.warnings = []
 
     # ---- names -----------------------------------------------------------
@@ -89,9 +97,29 @@ class Converter:
     def endpoint(self, ep):
         return self._name("endpoint", ep) or "ep%d" % ep
 
+    def notification(self, ntfn):
+        return self._name("notification", ntfn) or "ntfn%d" % ntfn
+
     def irq_label(self, irq):
         name = self._name("irq", irq)
         return "irq %d %s" % (irq, name) if name else "irq %d" % irq
+
+    def irq_args(self, irq, a):
+        """The interrupt's args, with its handler's name when the kernel's
+        symbols are known and the name table gives the handler's address
+        (the low 32 bits, in `owner`)."""
+        n = self.raw.name_of(self.kinds["irq"], irq)
+        if self.symbols and n and n["owner"]:
+            handler = self.symbols.lookup(self.symbols.widen(n["owner"]))
+            if handler:
+                a["handler"] = handler
+        return a
+
+    def kernel_symbol(self, addr):
+        """function+0xoff for an address in the kernel image, else None."""
+        if not self.symbols or addr < self.symbols.high:
+            return None
+        return self.symbols.lookup(addr)
 
     # ---- slice stacks ----------------------------------------------------
     def open(self, tid, name, cat, ns, args, kind):
@@ -139,18 +167,25 @@ class Converter:
     def cpu_tid(self, cpu):
         return CPU_PID + cpu
 
-    def run_on_cpu(self, cpu, tid, ns):
+    def run_on_cpu(self, cpu, tid, ns, prev=None, prev_state=None):
+        """tid runs on cpu from ns on. prev_state: why the task `prev` that
+        ran until now stopped, shown on its slice as end_state."""
         run = self.cpu_run.get(cpu)
         if run and run.args["tid"] == tid:
             return
+        if run and prev_state is not None and run.args["tid"] == prev:
+            run.args["end_state"] = prev_state
         self.stop_on_cpu(cpu, ns)
         s = Slice(CPU_PID, self.cpu_tid(cpu), self.thread_name(tid), "sched", ns,
                   {"tid": tid}, "running")
         self.cpu_run[cpu] = s
 
-    def stop_on_cpu(self, cpu, ns):
+    def stop_on_cpu(self, cpu, ns, at_end=False):
         for irq in reversed(self.cpu_irqs.pop(cpu, [])):
-            self.warn("cpu%d: interrupt '%s' open across a switch" % (cpu, irq.name))
+            # At the end, another CPU may just be in its timer interrupt
+            # when CPU 0 powers off: nothing is wrong then.
+            if not at_end:
+                self.warn("cpu%d: interrupt '%s' open across a switch" % (cpu, irq.name))
             irq.end, irq.depth = ns, 1
             self.slices.append(irq)
         run = self.cpu_run.pop(cpu, None)
@@ -168,14 +203,16 @@ class Converter:
         return {n: r[f] for n, f in zip(names, ("a0", "a1", "a2")) if n != "-"}
 
     def on_sched_switch(self, r, ns, a):
-        a["prev_state"] = self.task_states.get(r["a1"], r["a1"])
+        # TRACE_TASK_* by name; a value the header does not define stays a number.
+        state = self.task_states.get(r["a1"], r["a1"])
         if r["a2"]:
             # A handoff: the previous task woke next itself (no SCHED_WAKEUP).
             self.wakeup(r, ns, r["a0"])
-        self.run_on_cpu(r["cpu"], r["a0"], ns)
+        self.run_on_cpu(r["cpu"], r["a0"], ns, prev=r["tid"], prev_state=state)
 
     def on_sched_wakeup(self, r, ns, a):
         a["waker_tid"] = r["tid"]
+        self.woke[(r["tid"], r["a0"])] = ns
         self.instant(r["a0"], "wakeup", "sched", ns, a)
 
     def wakeup(self, r, ns, woken):
@@ -184,10 +221,12 @@ class Converter:
                       "handoff": 1})
 
     def handoff(self, r, ns):
-        """An IPC event naming the partner this CPU switches to (a2)."""
+        """An IPC event naming the partner this CPU switches to (a2): the
+        sender blocks, waiting for the reply or for the next message."""
         if r["a2"]:
             self.wakeup(r, ns, r["a2"])
-            self.run_on_cpu(r["cpu"], r["a2"], ns)
+            self.run_on_cpu(r["cpu"], r["a2"], ns, prev=r["tid"],
+                            prev_state=self.task_states[self.L.defines["TRACE_TASK_BLOCKED"]])
 
     def syscall_begin(self, r, ns, call):
         """Open the slice of a system call whose own IPC event begins it."""
@@ -237,6 +276,13 @@ class Converter:
         self.syscall_end(r, ns, 0)
 
     def on_ipc_reply(self, r, ns, a):
+        # IPC_REPLY is recorded when ipc_reply is done, after it woke the
+        # client, which may already have returned on another CPU. The
+        # reply left when the client was woken inside this syscall.
+        stack = self.stacks.get(r["tid"], [])
+        woke = self.woke.get((r["tid"], r["a0"]))
+        if woke is not None and stack and stack[-1].kind == "syscall" and woke >= stack[-1].start:
+            ns = woke
         self.flow(r["a1"])["reply_out"] = self.zero_slice(r["tid"], "ipc_reply", "ipc", ns, a)
 
     def on_ipc_reply_recv(self, r, ns, a):
@@ -249,16 +295,16 @@ class Converter:
         self.handoff(r, ns)
 
     def on_notify_signal(self, r, ns, a):
-        name = self._name("notification", r["a0"]) or "ntfn%d" % r["a0"]
-        self.instant(r["tid"], "signal %s" % name, "ipc", ns, a)
+        self.instant(r["tid"], "signal %s" % self.notification(r["a0"]), "ipc", ns, a)
 
     def on_notify_wait(self, r, ns, a):
-        name = self._name("notification", r["a0"]) or "ntfn%d" % r["a0"]
         self.syscall_begin(r, ns, "notify_wait")
-        self.open(r["tid"], "notify_wait %s" % name, "ipc", ns, a, "wait")
+        self.open(r["tid"], "notify_wait %s" % self.notification(r["a0"]), "ipc", ns, a, "wait")
 
     def on_notify_wait_done(self, r, ns, a):
-        self.close(r["tid"], "wait", ns)
+        wait = self.close(r["tid"], "wait", ns)
+        if wait:
+            wait.args["bits"] = r["a2"]     # the word the waiter took
         self.syscall_end(r, ns, 0)
 
     def on_syscall_enter(self, r, ns, a):
@@ -273,9 +319,10 @@ class Converter:
     def on_irq_enter(self, r, ns, a):
         cpu = r["cpu"]
         label = self.irq_label(r["a0"])
+        a = self.irq_args(r["a0"], a)
         self.cpu_irqs.setdefault(cpu, []).append(
             Slice(CPU_PID, self.cpu_tid(cpu), label, "irq", ns, a, "irq"))
-        self.instant(r["tid"], label, "irq", ns, a)
+        self.instant(r["tid"], label, "irq", ns, dict(a))
 
     def on_irq_exit(self, r, ns, a):
         irqs = self.cpu_irqs.get(r["cpu"], [])
@@ -288,6 +335,18 @@ class Converter:
         a["address"] = "0x%x" % r["a2"]
         a["flags"] = ",".join(n for bit, n in sorted(self.fault_flags.items())
                               if r["a0"] & bit) or "read"
+        # A kernel address (a user task poking the kernel half, or a
+        # kernel-mode fault) is more use as the symbol it lands in.
+        where = self.kernel_symbol(r["a2"])
+        if where:
+            a["symbol"] = where
+        if "pc" in a:
+            # The low 32 bits of the faulting pc, if the header's row for
+            # PAGE_FAULT carries them: a kernel pc symbolized, a user one in hex.
+            user = r["a0"] & self.L.defines["TRACE_FAULT_USER"]
+            where = None if user or not self.symbols else \
+                self.symbols.lookup(self.symbols.widen(r["a1"]))
+            a["pc"] = where or "0x%x" % r["a1"]
         self.instant(r["tid"], "page fault", "fault", ns, a)
 
     def on_counter(self, r, ns, a):
@@ -338,7 +397,7 @@ class Converter:
                 self.run_on_cpu(r["cpu"], r["tid"], ns)
             getattr(self, "on_" + ev.name.lower())(r, ns, self.args(ev, r))
         for cpu in list(self.cpu_run):
-            self.stop_on_cpu(cpu, end)
+            self.stop_on_cpu(cpu, end, at_end=True)
         for tid, stack in self.stacks.items():
             while stack:
                 self._finish(stack, stack[-1], end)
@@ -384,9 +443,14 @@ class Converter:
             events.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": tid,
                            "args": {"name": tname}})
         timed = []
+        first = {}      # (pid, tid) -> its earliest slice start (timefmt.x_dur)
+        for s in self.slices:
+            key = (s.pid, s.tid)
+            first[key] = min(first.get(key, s.start), s.start)
         for s in self.slices:
             e = {"ph": "X", "name": s.name, "cat": s.cat, "pid": s.pid, "tid": s.tid,
-                 "ts": us(s.start), "dur": us(s.end - s.start), "args": s.args}
+                 "ts": us(s.start), "dur": x_dur(s.start, s.end, first[(s.pid, s.tid)]),
+                 "args": s.args}
             if s.bind is not None:
                 e["bind_id"] = s.bind
                 e[s.flow_dir] = True
@@ -414,6 +478,7 @@ class Converter:
             "names_lost": raw.names_lost,
             "end_us": us(end),
             "converter_warnings": len(self.warnings),
+            "kernel_symbols": len(self.symbols.addrs) if self.symbols else 0,
         }
         if raw.enabled is not None:
             meta["categories"] = ",".join(self.L.category_names(raw.enabled)) or "off"
@@ -425,18 +490,14 @@ def signed(value):
     return value - (1 << 64) if value >> 63 else value
 
 
-def us(ns):
-    """Nanoseconds as microseconds: exactly three decimals in the JSON."""
-    return ns // 1000 if ns % 1000 == 0 else ns / 1000
-
-
-def convert(raw, warnings=None):
+def convert(raw, warnings=None, symbols=None):
     """RawTrace -> {"traceEvents": [...], "metadata": {...}}. Problems in
     the records (a slice end whose begin was overwritten, ...) are repaired
-    or skipped and appended to `warnings` if given."""
+    or skipped and appended to `warnings` if given. symbols: the kernel's
+    KernelSymbols (from build/kernel.elf), to name kernel addresses."""
     if not isinstance(raw, RawTrace):
         raise TypeError("convert() takes a RawTrace")
-    c = Converter(raw)
+    c = Converter(raw, symbols)
     doc = c.run()
     if warnings is not None:
         warnings.extend(c.warnings)
