@@ -142,6 +142,31 @@ static int role_owner(void)
 	return 0;
 }
 
+/* Take one call on slot 0 and never answer it. */
+static int role_holder(void)
+{
+	struct ipc_msg m;
+
+	if (ipc_recv(0, &m, NEVER))
+		return 1;
+	for (;;)
+		sleep_ms(1000);
+	return 0;
+}
+
+/* Take one call, answer it 200 ms later: the caller is gone by then, so
+ * the reply must find nobody (-EINVAL) and harm nothing. */
+static int role_late_replier(void)
+{
+	struct ipc_msg m;
+
+	if (ipc_recv(0, &m, NEVER))
+		return 1;
+	sleep_ms(200);
+	m = (struct ipc_msg){ .tag = 1 };
+	return ipc_reply(&m) == -EINVAL ? 0 : 1;
+}
+
 /* Signal bit `arg` on notification slot 0, many times. */
 static int role_signaler(const char *arg)
 {
@@ -412,6 +437,31 @@ static int test_server_killed(void)
 	for (int i = 0; i < 3; i++)
 		CHECK(wait_ok(callers[i]) == 0, "caller %d did not get -EPIPE", i);
 	cap_delete(1);
+	return 0;
+}
+
+/* Either side dies after the server took the call, before the reply. */
+static int test_killed_mid_call(void)
+{
+	struct grant srv = { 0, 0, LOUPE_RIGHT_RECV }, cl = { 0, 0, LOUPE_RIGHT_SEND };
+	int server, caller, status;
+
+	CHECK(endpoint_create(0) == 0, "endpoint");
+	server = spawn_role("holder", NULL, &srv, 1);
+	caller = spawn_role("caller", NULL, &cl, 1);
+	CHECK(server > 0 && caller > 0, "spawn");
+	sleep_ms(50); /* the server has the call and sits on it */
+	CHECK(loupe_kill(server) == 0 && loupe_wait(server, &status) == server, "kill the server");
+	CHECK(wait_ok(caller) == 0, "the caller waiting for a reply did not get -EPIPE");
+
+	server = spawn_role("latereply", NULL, &srv, 1);
+	caller = spawn_role("caller", NULL, &cl, 1);
+	CHECK(server > 0 && caller > 0, "spawn");
+	sleep_ms(50);
+	CHECK(loupe_kill(caller) == 0 && loupe_wait(caller, &status) == caller, "kill the caller");
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "caller status %x", status);
+	CHECK(wait_ok(server) == 0, "the reply to a dead caller did not fail cleanly");
+	cap_delete(0);
 	return 0;
 }
 
@@ -701,6 +751,10 @@ int main(int argc, char **argv)
 			return role_caller_expect_epipe();
 		if (!strcmp(role, "owner"))
 			return role_owner();
+		if (!strcmp(role, "holder"))
+			return role_holder();
+		if (!strcmp(role, "latereply"))
+			return role_late_replier();
 		if (!strcmp(role, "signaler"))
 			return role_signaler(arg);
 		if (!strcmp(role, "pinger"))
@@ -727,6 +781,7 @@ int main(int argc, char **argv)
 	report("rights_control", test_rights_control());
 	report("notification_bits", test_notification_bits());
 	report("server_killed", test_server_killed());
+	report("killed_mid_call", test_killed_mid_call());
 	report("endpoint_deleted", test_endpoint_deleted());
 	report("rights_map", test_rights_map());
 	report("shared_memory", test_shared_memory());
