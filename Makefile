@@ -277,7 +277,7 @@ trace: setup
 	$(Q)rm -f $(TRACE_BIN) $(TRACE_JSON)
 	$(Q)$(QEMU) $(QEMU_ARGS) </dev/null; status=$$?; \
 	test -f $(TRACE_BIN) || { echo "trace: the kernel wrote no $(TRACE_BIN)" >&2; exit 1; }; \
-	$(PYTHON) trace/convert.py $(TRACE_BIN) -o $(TRACE_JSON) && \
+	$(PYTHON) trace/convert.py $(TRACE_BIN) --elf $(KERNEL_ELF) -o $(TRACE_JSON) && \
 	$(PYTHON) trace/check.py $(TRACE_JSON) && exit $$status
 
 # ---- trace-view: the trace in speedscope, in a real browser (begin) ----------
