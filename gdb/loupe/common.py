@@ -8,6 +8,7 @@ prints as one line instead of a Python traceback.
 """
 import contextlib
 import os
+import re
 import struct
 import tempfile
 
@@ -97,6 +98,30 @@ def kernel_view():
             _user_thread = None
 
 
+def one_line_error(e):
+    """The text a command prints for exception e, on one line.
+
+    The kernel under the debugger may be corrupt in ways no check here
+    foresaw: a size field read as 2**63 makes Python run out of memory or
+    overflow a C integer, a bad pointer makes GDB fail in the middle of an
+    expression. None of that may end in a Python traceback, which would
+    hide the one fact the user needs (what could not be read) under a
+    dozen lines about the scripts. Ctrl-C (KeyboardInterrupt) is not an
+    Exception and still reaches GDB as a quit."""
+    if isinstance(e, (LoupeError, gdb.MemoryError, gdb.error, gdb.GdbError, ValueError)):
+        text = str(e)  # ValueError: a bad argument (unbalanced quotes), or bad text
+    elif isinstance(e, MemoryError):
+        text = "a size read from the target is absurd (the host ran out of memory); " \
+               "the kernel's data is probably corrupt"
+    elif isinstance(e, (OverflowError, struct.error)):
+        text = "a value read from the target is out of range (%s); the kernel's data " \
+               "is probably corrupt" % (e or type(e).__name__)
+    else:
+        text = "internal error (%s: %s): the kernel's data may be corrupt, or this is " \
+               "a bug in gdb/loupe" % (type(e).__name__, e)
+    return " ".join(text.split()) or type(e).__name__
+
+
 class Command(gdb.Command):
     """Base of the lp- commands: GDB takes the help text from the subclass's
     docstring; run() does the work and may raise LoupeError or touch
@@ -112,8 +137,8 @@ class Command(gdb.Command):
         try:
             with kernel_view():
                 self.run(gdb.string_to_argv(arg), from_tty)
-        except (LoupeError, gdb.MemoryError, gdb.error, ValueError) as e:
-            raise gdb.GdbError("%s: %s" % (self.name, e)) from None
+        except Exception as e:  # noqa: BLE001 -- see one_line_error
+            raise gdb.GdbError("%s: %s" % (self.name, one_line_error(e))) from None
 
     def run(self, argv, from_tty):
         raise NotImplementedError
@@ -131,8 +156,8 @@ class Function(gdb.Function):
         try:
             with kernel_view():
                 return self.call(*args)
-        except (LoupeError, gdb.MemoryError, ValueError) as e:
-            raise gdb.GdbError("$%s: %s" % (self.name, e)) from None
+        except Exception as e:  # noqa: BLE001 -- see one_line_error
+            raise gdb.GdbError("$%s: %s" % (self.name, one_line_error(e))) from None
 
     def call(self, *args):
         raise NotImplementedError
@@ -159,10 +184,44 @@ def field_offset(struct, field):
                      % (struct, field))
 
 
+# name -> the symbol of its definition, for globals GDB first finds as
+# an extern declaration.
+_definitions = {}
+
+
+def _definition(name):
+    """The defining symbol of global `name`, found through the file that
+    `info variables` says defines it, or None."""
+    cached = _definitions.get(name)
+    if cached is not None and cached.is_valid():
+        return cached
+    out = gdb.execute("info variables -n ^%s$" % name, to_string=True)
+    for m in re.finditer(r"^File (.+):\n(\d+):", out, re.M):
+        try:
+            sal = gdb.decode_line("%s:%s" % (m.group(1), m.group(2)))[1][0]
+        except gdb.error:
+            continue
+        if sal.symtab is None:
+            continue
+        for sym in sal.symtab.global_block():
+            if sym.name == name and sym.addr_class != gdb.SYMBOL_LOC_UNRESOLVED:
+                _definitions[name] = sym
+                return sym
+    return None
+
+
 def kernel_symbol(name):
     """A kernel global, file-static ones included (GDB needs them named
-    by file otherwise), as a gdb.Value."""
+    by file otherwise), as a gdb.Value.
+
+    GDB may answer with the extern declaration of a header instead of the
+    definition (`extern struct trace_ring trace_rings[];`, whichever file
+    it read first), whose array type has no length; array sizes are
+    bounds the scripts check memory against, so they come from the
+    definition."""
     sym = gdb.lookup_global_symbol(name) or gdb.lookup_static_symbol(name)
+    if sym is not None and sym.addr_class == gdb.SYMBOL_LOC_UNRESOLVED:
+        sym = _definition(name) or sym
     try:
         if sym is not None:
             return sym.value()
@@ -180,8 +239,23 @@ def has_symbol(name):
         return False
 
 
+# No block Loupe's kernel holds comes near this (its RAM is 512 MiB by
+# default, the largest structures a few MiB): a bigger size was read from
+# corrupt memory, and asking GDB for it would exhaust the host, or, through
+# the UART stub, take hours.
+READ_MAX = 64 << 20
+
+
+def check_size(addr, size, what):
+    if size < 0 or size > READ_MAX:
+        raise LoupeError("refusing to read %s at 0x%x: its size %d (0x%x) is beyond any "
+                         "kernel structure's; it was probably read from corrupt memory"
+                         % (what, addr & (2**64 - 1), size, size & (2**64 - 1)))
+
+
 def read_bytes(addr, size, what="memory"):
     """size bytes at addr, or LoupeError naming what was being read."""
+    check_size(addr, size, what)
     try:
         return bytes(gdb.selected_inferior().read_memory(addr, size))
     except (gdb.MemoryError, gdb.error, OverflowError, ValueError):
@@ -203,6 +277,7 @@ def read_bulk(addr, size, what="memory"):
     replies are binary where 'm' replies are hex: over its UART that is
     about twice as fast. Other targets (QEMU's gdbstub, a core file), a
     small read, or memory the file cannot cover fall back to read_bytes."""
+    check_size(addr, size, what)
     connection = getattr(gdb.selected_inferior(), "connection", None)
     if size < BULK_MIN or connection is None or connection.type != "remote" or \
             connection.num in _no_hostio:
@@ -246,7 +321,7 @@ def c_string(value, limit=256):
             if addr == 0:
                 return ""
             raw = read_bytes(addr, limit, "a string")
-    except (gdb.MemoryError, LoupeError):
+    except (gdb.MemoryError, gdb.error, LoupeError):
         return "<unreadable>"
     return raw.split(b"\0", 1)[0].decode("utf-8", "replace")
 

@@ -126,9 +126,14 @@ def sleepers():
 
 
 def task_label(t):
+    """"ID NAME" of a task pointer; a pointer into nowhere is shown as such,
+    so one bad percpu[n].current does not hide the other CPUs."""
     if int(t) == 0:
         return "-"
-    return "%d %s" % (int(t["tid"]), common.c_string(t["name"]))
+    try:
+        return "%d %s" % (int(t["tid"]), common.c_string(t["name"]))
+    except gdb.MemoryError:
+        return "unreadable task at 0x%x" % int(t)
 
 
 class CpusCommand(common.Command):

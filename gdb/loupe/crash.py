@@ -19,9 +19,17 @@ def crash_state():
     if not int(common.kernel_symbol("kernel_failed")):
         return None
     frame = common.kernel_symbol("crash_frame")
+    if int(frame):
+        # Read it whole now: a pointer into nowhere is then one message
+        # naming crash_frame, not a failure halfway through the registers.
+        common.read_bytes(int(frame), frame.type.target().sizeof, "crash_frame")
+    cpu = backtrace.crashed_cpu()
+    if cpu is not None and cpu not in cpus.cpu_indices():
+        raise LoupeError("crash_cpu is %d, but percpu[] has %d CPUs: the failure record "
+                         "is corrupt" % (cpu, len(cpus.cpu_indices())))
     return {
         "message": common.c_string(common.kernel_symbol("panic_message")),
-        "cpu": backtrace.crashed_cpu(),
+        "cpu": cpu,
         "frame": frame.dereference() if int(frame) else None,
         "log_mark": int(common.kernel_symbol("crash_log_mark"))
         if common.has_symbol("crash_log_mark") else None,

@@ -9,46 +9,79 @@ lists, or a notification's waiters, linked through their sched_link.
 """
 import gdb
 
-from loupe import common, tasks
+from loupe import common, constants, tasks
 from loupe.common import LoupeError
 
+# The rights in bit order, as include/loupe/ipc.h names them; their values
+# come from the header through gdb/loupe_constants.py.in. A right added to
+# the header but not here shows as its bare bit (0x80), never silently.
+RIGHTS = ("SEND", "RECV", "GRANT", "MAP_R", "MAP_W", "MAP_X", "CONTROL")
 
-def _right_names():
-    """{bit: name} of the LOUPE_RIGHT_* macros, from the debug information
-    when the kernel was built with macros, else from the ABI's documented
-    order (include/loupe/ipc.h)."""
-    order = ["send", "recv", "grant", "map_r", "map_w", "map_x", "control"]
-    return {1 << i: n for i, n in enumerate(order)}
+
+def right(name):
+    """The bit of LOUPE_RIGHT_<name>."""
+    return constants.get("LOUPE_RIGHT_" + name)
+
+
+def right_names():
+    """[(bit, name)] of the LOUPE_RIGHT_* macros, lowest bit first."""
+    return sorted((right(n), n.lower()) for n in RIGHTS)
 
 
 def rights_text(rights):
-    names = [n for bit, n in sorted(_right_names().items()) if rights & bit]
+    names = [n for bit, n in right_names() if rights & bit]
+    unknown = rights & ~sum(bit for bit, _ in right_names())
+    if unknown:
+        names.append("0x%x" % unknown)
     return ",".join(names) or "none"
 
 
 def obj_type_name(obj):
+    """endpoint, notification, ...: enum loupe_obj_type from the debug
+    information, its LOUPE_OBJ_ prefix dropped."""
     names = common.enum_names("enum loupe_obj_type")
-    return names.get(int(obj["type"]), "?")
+    kind = int(obj["type"])
+    return names.get(kind, "type?%d" % kind)
+
+
+def obj_name(obj):
+    """The name the object's owner gave it with obj_name (kobject.name,
+    include/loupe/ipc.h), quoted, or "" when it has none or the kernel
+    predates names."""
+    if not any(f.name == "name" for f in common.struct_type("kobject").fields()):
+        return ""
+    name = common.c_string(obj["name"])
+    return '"%s"' % name if name else ""
+
+
+def task_label(t):
+    return "%s(%d)" % (common.c_string(t["name"]), int(t["tid"]))
 
 
 def caps_of(t):
-    """(slot, kobject pointer, rights, badge) for each used slot of task t."""
+    """(slot, kobject pointer, rights, badge) for each used slot of task t.
+    Each object is read once here, so a slot pointing at unmapped memory
+    is reported as that slot, not as a bare address deep in a command."""
     caps = t["caps"]
-    count = caps.type.strip_typedefs().range()[1] + 1
-    for slot in range(count):
+    kobject = common.struct_type("kobject")
+    for slot in range(common.array_length(caps)):
         cap = caps[slot]
         obj = cap["obj"]
-        if int(obj):
-            yield slot, obj, int(cap["rights"]), int(cap["badge"])
+        addr = int(obj)
+        if not addr:
+            continue
+        common.read_bytes(addr, kobject.sizeof, "the object in slot %d of %s"
+                          % (slot, task_label(t)))
+        yield slot, obj, int(cap["rights"]), int(cap["badge"])
 
 
 def _queue(obj, struct_name, member):
     """Task names queued on the list `member` of an object of struct_name."""
     typed = obj.cast(common.struct_type(struct_name).pointer())
     head = typed.dereference()[member]
-    return ["%s(%d)" % (common.c_string(t["name"]), int(t["tid"]))
-            for t in common.list_entries(head, "task", "sched_link",
-                                         "%s %s" % (struct_name, member))]
+    return [task_label(t)
+            for t in common.list_entries(head, "task", "sched_link", "%s %d's %s" % (
+                struct_name, int(obj["id"]), member))]
 
 
 def ipc_objects():
@@ -61,14 +94,10 @@ def ipc_objects():
         for slot, obj, rights, badge in caps_of(t):
             if obj_type_name(obj) not in ("endpoint", "notification"):
                 continue
-            holder = "%s(%d) slot %d [%s]%s" % (
-                common.c_string(t["name"]), int(t["tid"]), slot, rights_text(rights),
-                " badge %d" % badge if badge else "")
+            holder = "%s slot %d [%s]%s" % (
+                task_label(t), slot, rights_text(rights), " badge %d" % badge if badge else "")
             found.setdefault(int(obj), (obj, []))[1].append(holder)
     return found
-
-
-RECV = 1 << 1
 
 
 def receivers_by_object():
@@ -79,9 +108,8 @@ def receivers_by_object():
         if bool(t["is_idle"]):
             continue
         for slot, obj, rights, badge in caps_of(t):
-            if rights & RECV and obj_type_name(obj) == "endpoint":
-                found.setdefault(int(obj), []).append(
-                    "%s(%d)" % (common.c_string(t["name"]), int(t["tid"])))
+            if rights & right("RECV") and obj_type_name(obj) == "endpoint":
+                found.setdefault(int(obj), []).append(task_label(t))
     return found
 
 
@@ -92,7 +120,7 @@ Usage: lp-caps TASK
 
 TASK is an id, a name or a struct task pointer, as lp-ps shows them. One
 line per used slot: the slot number, the object's type and id (the id the
-trace uses too), the rights (send, recv, grant, map_r/w/x, control), the
+trace uses too), the name its owner gave it (obj_name), the rights (send, recv, grant, map_r/w/x, control), the
 badge, whether the object was destroyed, and for an endpoint the task
 that receives on it (the server a send capability reaches)."""
 
@@ -109,10 +137,9 @@ that receives on it (the server a send capability reaches)."""
             gdb.write("  (none)\n")
         servers = receivers_by_object()
         for slot, obj, rights, badge in rows:
-            served = [s for s in servers.get(int(obj), [])
-                      if s != "%s(%d)" % (common.c_string(t["name"]), int(t["tid"]))]
-            gdb.write("  %2d  %-12s id %-4d %-28s%s%s%s\n" % (
-                slot, obj_type_name(obj), int(obj["id"]), rights_text(rights),
+            served = [s for s in servers.get(int(obj), []) if s != task_label(t)]
+            gdb.write("  %2d  %-12s id %-4d %-17s %-28s%s%s%s\n" % (
+                slot, obj_type_name(obj), int(obj["id"]), obj_name(obj), rights_text(rights),
                 " badge %d" % badge if badge else "",
                 " (destroyed)" if bool(obj["dead"]) else "",
                 " -> served by %s" % ", ".join(served) if served else ""))
@@ -123,7 +150,7 @@ class IpcCommand(common.Command):
 
 Usage: lp-ipc
 
-For each endpoint: its id, the capabilities naming it (task, slot,
+For each endpoint: its id and name, the capabilities naming it (task, slot,
 rights, badge), the callers queued for a receiver and the receivers
 waiting for a caller. For each notification: its pending bits and the
 tasks waiting. Tasks waiting for a reply are shown by lp-ps ("ipc
@@ -137,8 +164,9 @@ reply")."""
             gdb.write("(no task holds an endpoint or a notification)\n")
         for obj, holders in objects:
             kind = obj_type_name(obj)
-            gdb.write("%s %d%s\n" % (kind, int(obj["id"]),
-                                     " (destroyed)" if bool(obj["dead"]) else ""))
+            name = obj_name(obj)
+            gdb.write("%s %d%s%s\n" % (kind, int(obj["id"]), " " + name if name else "",
+                                       " (destroyed)" if bool(obj["dead"]) else ""))
             for h in holders:
                 gdb.write("  held by %s\n" % h)
             if kind == "endpoint":

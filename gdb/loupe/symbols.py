@@ -22,7 +22,7 @@ import tempfile
 import gdb
 
 import loupe
-from loupe import common, elf, tasks
+from loupe import common, elf, tasks, vm
 from loupe.common import LoupeError
 
 # Where a new task's first run passes just before it first enters user
@@ -49,10 +49,33 @@ def program_name(t):
     return common.c_string(t["name"]) or "task%d" % int(t["tid"])
 
 
+def initrd_range():
+    """(start, end) kernel addresses of the initrd, from the platform's
+    record of it, or None if this kernel does not keep one."""
+    try:
+        platform = common.kernel_symbol("platform")
+        start, end = int(platform["initrd_start"]), int(platform["initrd_end"])
+    except (LoupeError, gdb.error):
+        return None
+    if not end:
+        return None  # no initrd: exec would have found no program either
+    return vm.phys_to_virt(start), vm.phys_to_virt(end)
+
+
 def elf_location(t):
+    """(address, size) of task t's program file. Both come from the task,
+    which may be corrupt, and the size decides how much is read (through
+    the UART stub, a byte at a time in effect): the file must lie inside
+    the initrd, where exec found it."""
     addr, size = int(t["elf"]), int(t["elf_size"])
     if not addr or not size or not int(t["vm"]):
         raise LoupeError("task %d (%s) runs no user program" % (int(t["tid"]), program_name(t)))
+    initrd = initrd_range()
+    if initrd is not None and not initrd[0] <= addr < addr + size <= initrd[1]:
+        raise LoupeError("task %d (%s) is corrupt: its program file 0x%x-0x%x (t->elf, "
+                         "t->elf_size) is not inside the initrd 0x%x-0x%x"
+                         % (int(t["tid"]), program_name(t), addr, (addr + size) & (2**64 - 1),
+                            initrd[0], initrd[1]))
     return addr, size
 
 
@@ -165,8 +188,8 @@ class AutoLoadBreakpoint(gdb.Breakpoint):
         try:
             for path in load_all():
                 gdb.write("lp-symbols: loaded %s\n" % path)
-        except (LoupeError, gdb.error, gdb.MemoryError) as e:
-            gdb.write("lp-symbols: %s\n" % e)
+        except Exception as e:  # noqa: BLE001 -- a traceback here would stop the target
+            gdb.write("lp-symbols: %s\n" % common.one_line_error(e))
         return False
 
 

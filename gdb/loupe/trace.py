@@ -20,12 +20,31 @@ def _loupetrace():
     return loupetrace
 
 
+def slots_per_ring():
+    """How many records a ring can hold at most: the inner dimension of
+    trace_slots[cpus][records] (kernel/trace/trace.c), from the debug
+    information. A ring's own mask, read from memory that may be corrupt,
+    must agree before its buffer is sized after it."""
+    slots = common.kernel_symbol("trace_slots")
+    return common.array_length(slots[0])
+
+
+def ring_capacity(ring, cpu):
+    capacity = int(ring["mask"]) + 1
+    limit = slots_per_ring()
+    if capacity & (capacity - 1) or capacity > limit:
+        raise LoupeError("trace_rings[%d] is corrupt: its mask 0x%x is not a power of two "
+                         "minus one of at most %d slots (trace_slots)"
+                         % (cpu, capacity - 1, limit))
+    return capacity
+
+
 def read_ring(ring, cpu, record_size):
     """(cpu, slots, head, first, dropped) of one ring. Only the slots that
     hold valid records are read (a remote stub reads slowly); the rest of
     the buffer stays zero, which the converter never looks at."""
     head, first = int(ring["head"]), int(ring["first"])
-    capacity = int(ring["mask"]) + 1
+    capacity = ring_capacity(ring, cpu)
     first = max(first, head - capacity, 0)
     slots = bytearray(capacity * record_size)
     base = int(ring["slots"])
@@ -52,9 +71,16 @@ def read_trace():
     ncpus = int(gdb.parse_and_eval("platform.ncpus"))
     record_size = common.struct_type("trace_record").sizeof
     rings_sym = common.kernel_symbol("trace_rings")
+    if not 0 < ncpus <= common.array_length(rings_sym):
+        raise LoupeError("platform.ncpus is %d, but there are %d trace rings: it is corrupt "
+                         "(or the device tree has not been read yet)"
+                         % (ncpus, common.array_length(rings_sym)))
     rings = [read_ring(rings_sym[cpu], cpu, record_size) for cpu in range(ncpus)]
     used = int(common.kernel_symbol("trace_names_used"))
     names_sym = common.kernel_symbol("trace_names")
+    if not 0 <= used <= common.array_length(names_sym):
+        raise LoupeError("trace_names_used is %d, but trace_names has room for %d: it is "
+                         "corrupt" % (used, common.array_length(names_sym)))
     name_size = common.struct_type("trace_name").sizeof
     names = common.read_bulk(int(names_sym.address), used * name_size, "trace_names") \
         if used else b""
