@@ -10,6 +10,7 @@
 #include "core/percpu.h"
 #include "core/task.h"
 #include "debug/gdb_allstop.h"
+#include "debug/gdb_mem.h"
 #include "debug/gdb_threads.h"
 #include "lib/format.h"
 #include "platform/platform.h"
@@ -51,13 +52,25 @@ static const char *cpu_state_text(unsigned cpu)
 	return "running";
 }
 
+/* The task's name and idle flag are read through gdb_mem_read: a
+ * corrupted percpu[].current must give a wrong name, not a fault in the
+ * stub that GDB is waiting on. (No '<' in names: they go into XML.) */
 static void cpu_name(unsigned cpu, char *buf, size_t size)
 {
 	const struct task *task = CONFIG_TASKS ? percpu[cpu].current : NULL;
+	char name[sizeof(task->name)];
+	bool idle = true;
 
-	if (task && !task->is_idle)
-		snformat(buf, size, "cpu%u %s", cpu, task->name);
-	else if (!CONFIG_TASKS && cpu == 0)
+	if (task && gdb_mem_read((uint64_t)&task->is_idle, &idle, sizeof(idle)) < 0) {
+		snformat(buf, size, "cpu%u bad task %llx", cpu, (unsigned long long)(uintptr_t)task);
+		return;
+	}
+	if (task && !idle && gdb_mem_read((uint64_t)task->name, name, sizeof(name)) == 0) {
+		name[sizeof(name) - 1] = '\0';
+		snformat(buf, size, "cpu%u %s", cpu, name);
+	} else if (task && !idle) {
+		snformat(buf, size, "cpu%u bad task %llx", cpu, (unsigned long long)(uintptr_t)task);
+	} else if (!CONFIG_TASKS && cpu == 0)
 		snformat(buf, size, "cpu0 main");
 	else
 		snformat(buf, size, "cpu%u idle", cpu);

@@ -12,6 +12,7 @@
 #include "core/percpu.h"
 #include "core/task.h"
 #include "debug/gdb_allstop.h"
+#include "debug/gdb_mem.h"
 #include "debug/gdb_threads.h"
 #include "lib/format.h"
 
@@ -106,8 +107,14 @@ struct task *gdb_thread_task(unsigned long id)
 static unsigned long task_on_cpu(unsigned cpu)
 {
 	const struct task *t = cpu < MAX_CPUS ? percpu[cpu].current : NULL;
+	bool idle;
+	int tid;
 
-	return t && !t->is_idle ? GDB_TASK_THREAD_BASE + (unsigned long)t->tid : 0;
+	/* Read safely: percpu[].current may be what a debugger scribbled. */
+	if (!t || gdb_mem_read((uint64_t)&t->is_idle, &idle, sizeof(idle)) < 0 || idle ||
+	    gdb_mem_read((uint64_t)&t->tid, &tid, sizeof(tid)) < 0)
+		return 0;
+	return GDB_TASK_THREAD_BASE + (unsigned long)tid;
 }
 
 const struct gdb_thread_source gdb_task_thread_source = {

@@ -50,7 +50,7 @@ def test_monitor_trace_controls_the_tracer():
             ["gdb-multiarch", "-q", "-nx", "-batch",
              "-ex", "target remote 127.0.0.1:%d" % port, "-ex", "monitor trace off",
              "-ex", "monitor trace status", "-ex", "monitor trace on irq",
-             "-ex", "monitor trace bogus", "-ex", "detach", loupe.build_dir() + "/kernel.elf"],
+             "-ex", "monitor trace bogus", "-ex", "monitor trace clear", "-ex", "detach", loupe.build_dir() + "/kernel.elf"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
     finally:
         qemu.kill()
@@ -58,6 +58,34 @@ def test_monitor_trace_controls_the_tracer():
     assert re.search(r"^trace: off, overwrite mode", out, re.M), out
     assert re.search(r"^trace: on \(irq\)", out, re.M), out
     assert "bad trace command 'trace bogus'" in out, out
+    assert re.search(r"^trace: cleared", out, re.M), out
+
+
+def test_corrupted_current_task_gives_a_thread_name_not_a_hang():
+    """The stub reads a CPU's current task through its checked memory
+    access: a pointer GDB scribbled into percpu[1].current still lets it
+    answer, and the kernel runs on once the pointer is put back."""
+    port = loupe.free_port()
+    argv = loupe.qemu_argv(smp=2, gdbport=port)
+    qemu = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)
+        out = subprocess.run(
+            ["gdb-multiarch", "-q", "-nx", "-batch",
+             "-ex", "target remote 127.0.0.1:%d" % port,
+             "-ex", "set $saved = percpu[1].current",
+             "-ex", "set var percpu[1].current = (struct task *)0x10",
+             "-ex", "info threads",
+             "-ex", "set var percpu[1].current = $saved",
+             "-ex", "info threads", "-ex", "detach", loupe.build_dir() + "/kernel.elf"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+    finally:
+        qemu.kill()
+        qemu.wait()
+    assert re.search(r'Thread 2 "cpu1 bad task 10"', out), out
+    assert re.search(r'Thread 2 "cpu1 (idle|\w+)"', out), out
+    assert "Detaching from program" in out or "detached" in out.lower(), out
 
 
 def test_memory_and_breakpoint_in_a_blocked_tasks_address_space(console):
