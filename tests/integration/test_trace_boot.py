@@ -170,6 +170,14 @@ def test_make_trace_every_ipc_call_is_received_and_answered(make_trace_json):
     ins = {e["bind_id"] for e in evs if e.get("flow_in")}
     assert len(outs) == 2 * len(calls) and outs == ins  # one arrow each way per call
     assert doc["metadata"]["converter_warnings"] == 0
+    # Perfetto draws an arrow from the end of one slice to the start of the
+    # other: each leaves and lands on a point, the call's from an ipc_send
+    # inside its ipc_call.
+    ends = [e for e in evs if "bind_id" in e]
+    assert all(loupetrace.dur_ns(e["dur"]) == 0 for e in ends)
+    sends = slices(evs, "ipc_send")
+    assert len(sends) == len(calls)
+    assert all(any(c["tid"] == s["tid"] and c["ts"] == s["ts"] for c in calls) for s in sends)
     assert {e["name"] for e in calls} == {"ipc_call demo", "ipc_call console"}
     threads = names_of(evs, "thread_name")
     init_calls = [e for e in calls if threads[(e["pid"], e["tid"])] == "init"]
@@ -231,9 +239,9 @@ def test_make_trace_notification_signals_and_waits(make_trace_json):
 
 
 def test_make_trace_page_faults_of_fresh_pages(make_trace_json):
-    """ipcdemo's server touches a fresh anonymous page in each of its first
-    8 requests: 8 user write faults on 8 consecutive pages, each inside a
-    "handle request" marker."""
+    """ipcdemo's server touches a fresh anonymous page every fifth request:
+    8 user write faults on 8 consecutive pages, each inside a "handle
+    request" marker."""
     _, doc = make_trace_json
     evs = doc["traceEvents"]
     roles = ipcdemo_roles(evs)

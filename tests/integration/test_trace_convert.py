@@ -87,9 +87,14 @@ def test_ipc_call_and_reply_get_one_arrow_each():
     outs = {e["bind_id"]: e for e in events(doc) if e.get("flow_out")}
     ins = {e["bind_id"]: e for e in events(doc) if e.get("flow_in")}
     assert len(outs) == 2 and outs.keys() == ins.keys()
-    call_out = next(e for e in outs.values() if e["name"] == "ipc_call echo")
+    # Perfetto draws an arrow from the end of its first slice: the call's
+    # leaves from a point where the message is sent, not from the end of
+    # ipc_call, which waits for the reply.
+    call_out = next(e for e in outs.values() if e["name"] == "ipc_send")
     assert call_out["tid"] == CLIENT and call_out["pid"] == CLIENT_PID
+    assert (call_out["ts"], call_out["dur"]) == (Decimal("0.11"), 0)
     assert ins[call_out["bind_id"]]["tid"] == SERVER           # call -> server's receive
+    assert ins[call_out["bind_id"]]["name"] == "ipc_received"
     reply_out = next(e for e in outs.values() if e["name"] == "ipc_reply")
     assert reply_out["tid"] == SERVER
     assert ins[reply_out["bind_id"]]["name"] == "ipc_return"   # reply -> client wakes

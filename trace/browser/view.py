@@ -10,19 +10,22 @@ trace's address in the URL fragment (#profileURL=...), as a user would.
 The trace is opened twice, in one browser:
 
 1. as the same slices written as begin/end ("B"/"E") pairs
-   (loupetrace.begin_end, saved with --begin-end), which speedscope
-   imports without the floating-point error it makes on "X" events
-   (docs/tracing.md, "Opening a trace in speedscope");
-2. as given, with its complete ("X") slices.
+   (loupetrace.begin_end, saved with --begin-end), where every boundary
+   is a number in the file, so no arithmetic of the viewer can move it;
+2. as given, with its complete ("X") slices, whose ends speedscope
+   computes as ts + dur in floating point (docs/tracing.md, "Opening a
+   trace in speedscope"; trace/convert.py writes durations that make
+   those sums exact).
 
 Each import must succeed with the Trace Event Format importer, show one
 profile per thread that has slices, named as the trace names them, and
-raise no alert, error message or error screen. The begin/end copy must
-import without a single warning. The file as given may show only
-speedscope's own nesting warnings, and only while the begin/end copy of
-the very same slices shows none: then they come from speedscope's
-arithmetic, not from the trace (--strict refuses them too). Any other
-console warning or error fails.
+raise no alert, error message or error screen, and neither may print a
+single console warning or error.
+
+--excuse-nesting is for traces from other tools, whose durations are
+plain decimals: the file as given may then show speedscope's own nesting
+warnings, but only while the begin/end copy of the very same slices shows
+none, so that they come from speedscope's arithmetic, not from the trace.
 
 Exit status 0 if every check passes, 1 with the reasons if not, 2 if a
 tool is missing. --report writes everything seen (console messages,
@@ -405,7 +408,7 @@ def _problems(seen, expected, allow_nesting):
     return problems, nesting
 
 
-def view(trace_path, png=None, png_x=None, begin_end_path=None, show=None, strict=False):
+def view(trace_path, png=None, png_x=None, begin_end_path=None, show=None, strict=True):
     """Run both imports; return the report (report["problems"] empty if
     everything passed)."""
     need_tools()
@@ -458,11 +461,12 @@ def view(trace_path, png=None, png_x=None, begin_end_path=None, show=None, stric
     return report
 
 
-def verdict(be, x, expected, strict=False):
-    """(problems, excused nesting warnings) of the two imports. The file as
-    given may have speedscope's nesting warnings only when the begin/end
-    copy of its slices passed every check: then they come from
-    speedscope's arithmetic, as nothing else differs between the two."""
+def verdict(be, x, expected, strict=True):
+    """(problems, excused nesting warnings) of the two imports. Unless
+    strict is False, no warning is excused. Otherwise the file as given may
+    have speedscope's nesting warnings, but only when the begin/end copy of
+    its slices passed every check: then they come from speedscope's
+    arithmetic, as nothing else differs between the two."""
     problems, _ = _problems(be, expected, allow_nesting=False)
     x_problems, nesting = _problems(x, expected, allow_nesting=not strict and not problems)
     problems += x_problems
@@ -500,14 +504,17 @@ def main():
     ap.add_argument("--report", help="write everything seen as JSON")
     ap.add_argument("--palette", action="store_true",
                     help="save the screenshots with a 64-colour palette (for docs/images/)")
-    ap.add_argument("--strict", action="store_true",
-                    help="fail on speedscope's nesting warnings for the file as given too")
+    ap.add_argument("--excuse-nesting", action="store_true",
+                    help="for traces with plain decimal durations (not trace/convert.py's): "
+                    "let the file as given have speedscope's nesting warnings while the "
+                    "begin/end copy has none")
     args = ap.parse_args()
     for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(s, _exit_on_signal)
     try:
         report = view(args.trace, png=args.png, png_x=args.png_x,
-                      begin_end_path=args.begin_end, show=args.show, strict=args.strict)
+                      begin_end_path=args.begin_end, show=args.show,
+                      strict=not args.excuse_nesting)
     except Missing as exc:
         print("view: %s" % exc, file=sys.stderr)
         return 2

@@ -13,7 +13,9 @@ Rules (each error message names the event):
 * slices on one thread nest strictly: a slice starting inside another ends
   inside it too (B/E pairs are matched and turned into slices first);
 * flows: every bind_id has exactly one flow_out and one flow_in on slice
-  events ("X"/"B"), the flow_out starting strictly earlier; ids are unique;
+  events ("X"/"B"); ids are unique; Perfetto draws the arrow from the end
+  of the flow_out slice to the start of the flow_in slice, so that end
+  must come strictly earlier (else the arrow points back in time);
   bind_id, flow_in and flow_out belong at the top level of the event:
   Perfetto ignores them inside args, and the arrow silently disappears;
 * every (pid, tid) used has a thread_name, every pid a process_name;
@@ -50,6 +52,7 @@ class _Checker:
         self.process_names = set()
         self.flow_out = {}    # id -> (ts, index)
         self.flow_in = {}
+        self.slice_end = {}   # event index of an X or a matched B -> its end (ns)
 
     def err(self, i, text):
         self.errors.append("event %d: %s" % (i, text))
@@ -104,6 +107,7 @@ class _Checker:
                          "whole nanoseconds, got %r" % (e["name"], e.get("dur")))
                 return
             self.slices.setdefault(key, []).append((ts, ts + dur, i))
+            self.slice_end[i] = ts + dur
         elif ph == "B":
             self.open_b.setdefault(key, []).append((ts, i))
         elif ph == "E":
@@ -113,6 +117,7 @@ class _Checker:
             else:
                 start, j = stack.pop()
                 self.slices.setdefault(key, []).append((start, ts, j))
+                self.slice_end[j] = ts
         elif ph in "iI":
             if e.get("s", "t") not in ("t", "p", "g"):
                 self.err(i, "instant scope %r is not t, p or g" % (e.get("s"),))
@@ -174,8 +179,9 @@ class _Checker:
         for fid, (ts, i) in self.flow_out.items():
             if fid not in self.flow_in:
                 self.err(i, "flow %r has no flow_in" % (fid,))
-            elif self.flow_in[fid][0] <= ts:
-                self.err(self.flow_in[fid][1], "flow %r ends no later than it starts" % (fid,))
+            elif self.flow_in[fid][0] <= self.slice_end.get(i, ts):
+                self.err(self.flow_in[fid][1], "flow %r ends no later than it starts (its "
+                         "flow_out slice must end before its flow_in slice starts)" % (fid,))
         for fid, (_, i) in self.flow_in.items():
             if fid not in self.flow_out:
                 self.err(i, "flow %r has no flow_out" % (fid,))

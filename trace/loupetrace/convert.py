@@ -21,9 +21,14 @@ What the file shows (docs/tracing.md has the picture):
   an IPC event with a handoff_tid (or a SCHED_SWITCH with handoff 1)
   stands for the switch to, and the wake-up of, the partner.
 * IPC arrows are flow events bound to slices (bind_id with flow_out /
-  flow_in at the top level): call -> the server's receive, and the server's
-  reply -> the client's return. Each arrow has its own id, and an arrow is
-  written only when both of its ends survived in the rings.
+  flow_in at the top level): the client's send -> the server's receive,
+  and the server's reply -> the client's return. Perfetto draws an arrow
+  from the end of its flow_out slice to the start of its flow_in slice, so
+  both ends are zero-length points (ipc_send, ipc_received, ipc_reply,
+  ipc_return) at the moment the message moves: the ipc_call slice, which
+  lasts until the reply, would start the call's arrow after it came back.
+  Each arrow has its own id, and an arrow is written only when both of its
+  ends survived in the rings.
 * Timestamps are microseconds since boot with three decimals, i.e. exact
   nanoseconds (counter ticks * 1e9 / CNTFRQ); durations are the doubles
   that make a viewer's ts + dur land exactly on the end (timefmt.py).
@@ -253,8 +258,9 @@ class Converter:
 
     def on_ipc_call(self, r, ns, a):
         self.syscall_begin(r, ns, "ipc_call")
-        s = self.open(r["tid"], "ipc_call %s" % self.endpoint(r["a0"]), "ipc", ns, a, "ipc_call")
-        self.flow(r["a1"])["call_out"] = s
+        self.open(r["tid"], "ipc_call %s" % self.endpoint(r["a0"]), "ipc", ns, a, "ipc_call")
+        self.flow(r["a1"])["call_out"] = self.zero_slice(r["tid"], "ipc_send", "ipc", ns,
+                                                         {"msg": r["a1"]})
         self.handoff(r, ns)
 
     def on_ipc_call_done(self, r, ns, a):
@@ -414,7 +420,7 @@ class Converter:
                 a, b = f.get(out), f.get(into)
                 if not a or not b:
                     continue   # one end was overwritten or never happened
-                if a.start >= b.start:
+                if a.end >= b.start:
                     self.warn("msg %d: %s does not precede %s" % (msg, out, into))
                     continue
                 a.bind, a.flow_dir = next_id, "flow_out"

@@ -2,9 +2,9 @@
  * ipcdemo: the workload `make trace` records. A client calls a server over
  * an endpoint while a CPU-bound task competes for the CPUs, so the trace
  * shows IPC arrows between client and server, scheduling on both CPUs, and
- * the markers each side puts around its work. The server's first requests
- * each touch a fresh page (a page fault apiece), and the spinner reports
- * its progress through a notification the driver waits on.
+ * the markers each side puts around its work. Every fifth request the
+ * server touches a fresh page (a page fault apiece), and the spinner
+ * reports its progress through a notification the driver waits on.
  *
  *   ipcdemo            the driver: starts the three tasks, waits for them
  *   ipcdemo server     answers "add one" requests on slot 0
@@ -28,6 +28,7 @@
 #define LABEL_ADD 1
 #define LABEL_QUIT 2
 #define SCRATCH_PAGES 8
+#define FAULT_EVERY 5
 #define PAGE 4096
 #define SPIN_STEPS 3
 #define SPIN_DONE ((1u << SPIN_STEPS) - 1)
@@ -36,7 +37,7 @@ static int server(void)
 {
 	struct ipc_msg m;
 	/* Anonymous memory is mapped page by page at first touch, as a big
-	 * malloc() block would be: request i < SCRATCH_PAGES takes a fault. */
+	 * malloc() block would be: every FAULT_EVERY-th request takes a fault. */
 	char *scratch = mmap(NULL, SCRATCH_PAGES * PAGE, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int err = scratch == MAP_FAILED ? 1 : ipc_recv(0, &m, LOUPE_TIMEOUT_NEVER);
@@ -45,8 +46,8 @@ static int server(void)
 		int quit = LOUPE_TAG_LABEL(m.tag) == LABEL_QUIT;
 
 		loupe_trace_mark(LOUPE_MARK_BEGIN, "handle request");
-		if (n < SCRATCH_PAGES)
-			scratch[n * PAGE] = (char)m.w[0];
+		if (n % FAULT_EVERY == 0 && n / FAULT_EVERY < SCRATCH_PAGES)
+			scratch[n / FAULT_EVERY * PAGE] = (char)m.w[0];
 		m.w[0] += 1;
 		m.tag = 0;
 		loupe_trace_mark(LOUPE_MARK_END, "handle request");
