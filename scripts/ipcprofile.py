@@ -15,7 +15,7 @@ the median round trip and, over the round trips of exactly that length
 Not part of `make test`; docs/bench.md shows a result.
 
 Usage: scripts/ipcprofile.py [--kind call|notify] [--smp N] [--seconds S]
-       [--cmdline WORDS] [--top N]
+       [--cmdline WORDS] [--top N] [--path] [--insns]
 """
 import argparse
 import bisect
@@ -30,6 +30,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 NM = "aarch64-linux-gnu-nm"
+OBJDUMP = "aarch64-linux-gnu-objdump"
 
 
 def load_symbols(elf, prefix=""):
@@ -42,6 +43,18 @@ def load_symbols(elf, prefix=""):
         if len(parts) == 3 and parts[1] in "tTwW":
             syms.append((int(parts[0], 16), prefix + parts[2]))
     return syms
+
+
+def load_disassembly(elf):
+    """pc -> the instruction's text, from objdump -d."""
+    out = subprocess.run([OBJDUMP, "-d", "--no-show-raw-insn", elf], check=True,
+                         capture_output=True, text=True).stdout
+    text = {}
+    for line in out.splitlines():
+        m = re.match(r"^\s*([0-9a-f]+):\s+(.*)$", line)
+        if m:
+            text[int(m.group(1), 16)] = " ".join(m.group(2).split())
+    return text
 
 
 class Symbolizer:
@@ -109,6 +122,8 @@ def main():
     ap.add_argument("--log", help="reuse this execution log instead of running QEMU")
     ap.add_argument("--path", action="store_true",
                     help="also print one median round trip as the run of functions it went through")
+    ap.add_argument("--insns", action="store_true",
+                    help="also print every instruction of one median round trip, disassembled")
     args = ap.parse_args()
 
     sym = Symbolizer(load_symbols(os.path.join(ROOT, "build", "kernel.elf")),
@@ -122,6 +137,8 @@ def main():
 
     trips = []          # per round trip: Counter of symbol -> instructions
     paths = []          # per round trip: [symbol, instructions] runs in order
+    pcs = []            # per round trip: every pc in order (--insns only)
+    pc_list = None
     cur = None
     with open(log, errors="replace") as f:
         for line in f:
@@ -133,8 +150,12 @@ def main():
                 if cur is not None:
                     trips.append(cur)
                     paths.append(path)
+                    pcs.append(pc_list)
                 cur = collections.Counter()
                 path = []
+                pc_list = [] if args.insns else None
+            if pc_list is not None:
+                pc_list.append(pc)
             if cur is not None:
                 name = sym(pc)
                 cur[name] += 1
@@ -144,7 +165,7 @@ def main():
                     path.append([name, 1])
     if len(trips) < 3:
         sys.exit("ipcprofile: only %d round trips in the log" % len(trips))
-    trips, paths = trips[1:], paths[1:]  # the first may have started mid-way
+    trips, paths, pcs = trips[1:], paths[1:], pcs[1:]  # the first may have started mid-way
     totals = sorted(sum(t.values()) for t in trips)
     median = totals[len(totals) // 2]
     same = [t for t in trips if sum(t.values()) == median]
@@ -162,6 +183,13 @@ def main():
         print("ipcprofile: the path of one of them:")
         for name, n in paths[i]:
             print("  %4d  %s" % (n, name))
+    if args.insns:
+        i = next(i for i, t in enumerate(trips) if sum(t.values()) == median)
+        text = load_disassembly(os.path.join(ROOT, "build", "kernel.elf"))
+        text.update(load_disassembly(os.path.join(ROOT, "build", "user", "ipcbench")))
+        print("ipcprofile: the instructions of one of them:")
+        for n, pc in enumerate(pcs[i], 1):
+            print("  %4d  %10x  %-28s %s" % (n, pc, sym(pc), text.get(pc, "?")))
 
 
 if __name__ == "__main__":

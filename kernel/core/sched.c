@@ -248,7 +248,10 @@ static void switch_locked(struct task *want)
 		idle_cpus |= 1u << cpu->index;
 	else if (prev->is_idle)
 		idle_cpus &= ~(1u << cpu->index);
-	next->time_slice = SCHED_SLICE_TICKS;
+	/* A handoff passes the rest of prev's slice on: a client and its
+	 * server are one thread of control and share one slice, or a pair
+	 * calling each other would never be preempted by round-robin. */
+	next->time_slice = want && !prev->is_idle ? prev->time_slice : SCHED_SLICE_TICKS;
 	/* a2 = 1: a handoff, prev woke next itself (no SCHED_WAKEUP). An IPC
 	 * handoff that recorded its own event (IPC_CALL or IPC_REPLY_RECV
 	 * naming next) already said all this. */
@@ -285,7 +288,7 @@ void sched_handoff_locked(struct task *next, const char *reason)
 	next->state = LOUPE_TASK_RUNNING;
 	next->cpu = (int)cpu->index;
 	next->on_cpu = true;
-	next->time_slice = SCHED_SLICE_TICKS;
+	next->time_slice = prev->time_slice; /* one slice for both: switch_locked */
 	cpu->need_resched = false;
 	if (unlikely(cpu->trace_switch_done))
 		cpu->trace_switch_done = false;

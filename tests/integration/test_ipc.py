@@ -11,7 +11,7 @@ CHECKS = ["order_and_integrity", "many_clients_fair", "rights_send_recv", "right
           "rights_control", "notification_bits", "server_killed", "killed_mid_call",
           "endpoint_deleted",
           "rights_map", "shared_memory", "map_into_task", "deferred_reply",
-          "bound_notification", "console_protocol", "timeouts", "object_names",
+          "bound_notification", "console_protocol", "timeouts", "object_names", "slice_shared",
           "stress_pairs"]
 
 

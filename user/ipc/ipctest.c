@@ -196,6 +196,34 @@ static int role_pinger(const char *arg)
 	return 0;
 }
 
+/* Call slot 0 until the notification in slot 1 has a bit or `arg` calls
+ * are made; exit 0 if stopped by the notification, 1 if it never came. */
+static int role_looper(const char *arg)
+{
+	long limit = atol(arg);
+	uint64_t bits = 0;
+
+	for (long i = 0; i < limit; i++) {
+		struct ipc_msg m = { .w = { (uint64_t)i } };
+
+		if (ipc_call(0, &m, NEVER) || m.w[0] != (uint64_t)i + 1)
+			return 2;
+		if (i % 256 == 0 && notify_poll(1, &bits) == 0 && bits)
+			return 0;
+	}
+	return 1;
+}
+
+/* Plain computation, no system calls: it runs only when scheduled. */
+static int role_spinner(const char *arg)
+{
+	volatile unsigned long x = 0;
+
+	for (long i = atol(arg); i > 0; i--)
+		x += (unsigned long)i;
+	return 0;
+}
+
 /* Map the frame in slot 0 read-only and check the pattern the driver wrote;
  * with arg "write", then write through that mapping (which must kill us). */
 static int role_frameread(const char *arg)
@@ -706,6 +734,47 @@ static int test_object_names(void)
 	return 0;
 }
 
+static long set_affinity(int tid, uint32_t mask)
+{
+	return loupe_syscall(LOUPE_SYS_set_affinity, tid, mask, 0);
+}
+
+/*
+ * A client and a server that call each other without pause share one time
+ * slice, as one thread of control: a task of the same priority on their
+ * CPU still gets its turn. Everything runs on CPU 0 (children inherit the
+ * driver's affinity). Were each handoff to start a fresh slice, the pair
+ * would never be preempted: the driver could not even start the spinner
+ * until the looper gave up, and the looper would end first.
+ */
+static int test_slice_shared(void)
+{
+	struct grant srv = { 0, 0, LOUPE_RIGHT_RECV }, cl[2] = { { 0, 0, LOUPE_RIGHT_SEND },
+								  { 1, 1, LOUPE_RIGHT_RECV } };
+	struct ipc_msg quit = { .tag = LABEL_QUIT };
+	int server, looper, spinner, status, first;
+
+	CHECK(set_affinity(0, 1u << 0) == 0, "pin to CPU 0");
+	CHECK(endpoint_create(0) == 0 && notification_create(1) == 0, "create");
+	server = spawn_role("echo", NULL, &srv, 1);
+	looper = spawn_role("looper", "1000000", cl, 2);
+	CHECK(server > 0 && looper > 0, "spawn the pair");
+	sleep_ms(20); /* the pair runs; this sleep ends only if we get the CPU */
+	spinner = spawn_role("spinner", "2000000", NULL, 0);
+	CHECK(spinner > 0, "spawn spinner");
+	first = loupe_wait(-1, &status);
+	CHECK(notify_signal(1, 1) == 0, "stop the looper");
+	CHECK(first == spinner, "the pair kept the CPU: task %d ended before the spinner (%d)", first,
+	      spinner);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "spinner status %x", status);
+	CHECK(wait_ok(looper) == 0, "looper was not stopped by the notification");
+	CHECK(ipc_call(0, &quit, NEVER) == 0 && wait_ok(server) == 0, "quit");
+	cap_delete(0);
+	cap_delete(1);
+	CHECK(set_affinity(0, LOUPE_CPUS_ALL) == 0, "unpin");
+	return 0;
+}
+
 static int test_stress_pairs(const char *per_pair)
 {
 	long before = loupe_frames_free(), after;
@@ -759,6 +828,10 @@ int main(int argc, char **argv)
 			return role_signaler(arg);
 		if (!strcmp(role, "pinger"))
 			return role_pinger(arg);
+		if (!strcmp(role, "looper"))
+			return role_looper(arg);
+		if (!strcmp(role, "spinner"))
+			return role_spinner(arg);
 		if (!strcmp(role, "frameread"))
 			return role_frameread(arg);
 		if (!strcmp(role, "framewrite"))
@@ -791,6 +864,7 @@ int main(int argc, char **argv)
 	report("console_protocol", test_console_protocol());
 	report("timeouts", test_timeouts());
 	report("object_names", test_object_names());
+	report("slice_shared", test_slice_shared());
 	report("stress_pairs", test_stress_pairs(argc > 2 ? argv[2] : "100000"));
 	printf("ipctest: %d passed, %d failed\n", passes, failures);
 	return failures;
