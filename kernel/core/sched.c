@@ -5,6 +5,7 @@
 #include "arch/aarch64/fpsimd.h"
 #include "core/percpu.h"
 #include "core/printk.h"
+#include "core/sched_switch.h"
 #include "core/smp.h"
 #include "core/spinlock.h"
 #include "core/timer.h"
@@ -123,6 +124,8 @@ static void enqueue_ready(struct task *t)
 {
 	struct task *cur = current_task();
 
+	if (t->state == LOUPE_TASK_READY && list_linked(&t->sched_link))
+		return; /* queued already (a killed task, answered before it ran) */
 	if (list_linked(&t->sched_link))
 		list_remove(&t->sched_link);
 	if (list_linked(&t->timeout_link))
@@ -162,35 +165,11 @@ static void wake_all_locked(struct waitq *wq)
 		make_ready_locked(list_entry(wq->waiters.next, struct task, sched_link));
 }
 
-/* The FP/SIMD registers and thread pointer belong to the user task running
- * on the CPU; the kernel never uses them, so they move only here (the FP
- * registers lazily: fpsimd.h). */
-static inline __attribute__((always_inline)) void
-switch_user_state(struct task *prev, struct task *next, unsigned cpu)
+void sched_zombie_switched_out(struct task *prev)
 {
-	fpsimd_switch(prev, next, cpu);
-	if (prev->vm)
-		__asm__ volatile("mrs %0, tpidr_el0" : "=r"(prev->tpidr_el0));
-	if (next->vm) {
-		__asm__ volatile("msr tpidr_el0, %0" ::"r"(next->tpidr_el0));
-		uvm_activate(next->vm);
-	} else {
-		addrspace_deactivate();
-	}
-}
-
-static void finish_switch(void)
-{
-	struct percpu *cpu = this_cpu();
-	struct task *prev = cpu->switch_prev;
-
-	cpu->switch_prev = NULL;
-	if (!prev)
-		return;
-	prev->on_cpu = false;
 	/* A task that just exited can be reaped only now that nobody runs on
 	 * its stack any more: tell its parent. */
-	if (prev->state == LOUPE_TASK_ZOMBIE && prev->parent)
+	if (prev->parent)
 		wake_all_locked(&prev->parent->child_exit);
 }
 
@@ -268,40 +247,7 @@ static void switch_locked(struct task *want)
 	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
 	context_switch(&prev->ctx, &next->ctx);
 	/* Running as prev again, perhaps on another CPU. */
-	finish_switch();
-}
-
-/* [sched held] See sched.h. switch_locked's work for exactly this case:
- * prev blocks without a deadline, next is a user task that was BLOCKED,
- * neither is an idle task, so no run queue, idle mask or deadline of
- * prev is touched. */
-void sched_handoff_locked(struct task *next, const char *reason)
-{
-	struct percpu *cpu = this_cpu();
-	struct task *prev = cpu->current;
-
-	prev->state = LOUPE_TASK_BLOCKED;
-	prev->wait_reason = reason;
-	if (unlikely(list_linked(&next->timeout_link)))
-		list_remove(&next->timeout_link); /* it waited with a deadline */
-	next->wait_reason = NULL;
-	next->state = LOUPE_TASK_RUNNING;
-	next->cpu = (int)cpu->index;
-	next->on_cpu = true;
-	next->time_slice = prev->time_slice; /* one slice for both: switch_locked */
-	cpu->need_resched = false;
-	if (unlikely(cpu->trace_switch_done))
-		cpu->trace_switch_done = false;
-	else
-		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), TRACE_TASK_BLOCKED, 1);
-	switch_user_state(prev, next, cpu->index);
-	cpu->current = next;
-	if (CONFIG_TRACE)
-		trace_set_current(cpu, TRACE_TID_OF(next));
-	cpu->switch_prev = prev;
-	cpu->progress_tick = cpu->ticks;
-	context_switch(&prev->ctx, &next->ctx);
-	finish_switch();
+	sched_finish_switch();
 }
 
 void schedule_locked(void)
@@ -327,7 +273,7 @@ void sched_yield(void)
  * stay masked until the eret to user space. */
 void sched_start_new_task(void)
 {
-	finish_switch();
+	sched_finish_switch();
 	spin_unlock(&sched_lock);
 	sched_return_to_user();
 }

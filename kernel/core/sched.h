@@ -48,26 +48,23 @@ void sched_block_locked(const char *reason, uint64_t deadline_ns, bool *timed_ou
  * sched_can_handoff_locked() accepted it. */
 void sched_block_handoff_locked(const char *reason, uint64_t deadline_ns, bool *timed_out,
 				struct task *next);
-/* [sched held] The IPC fast path's handoff: block the current task (no
- * deadline) and run next here at once, as sched_block_handoff_locked does,
- * in fewer instructions. next is a BLOCKED user task, off every queue,
- * that sched_can_handoff_locked() accepted. Returns when the current task
- * runs again, for whatever reason: the caller checks why. */
-void sched_handoff_locked(struct task *next, const char *reason);
 static inline bool sched_allowed_on(const struct task *t, unsigned cpu)
 {
 	return (t->affinity >> cpu) & 1;
 }
 
-/* [sched held] May t take over this CPU directly from a task that blocks:
- * its affinity allows this CPU and no READY task has a higher priority
- * (runq_mask >> (p + 1) is nonzero exactly when a queue above priority p
- * is not empty). Inline: both IPC paths ask it on every handoff. */
-static inline bool sched_can_handoff_locked(const struct task *t)
+/* [sched held] May t take over CPU `cpu` (the caller's) directly from a
+ * task that blocks: it is BLOCKED (a caller killed while waiting for its
+ * reply is READY already, on the run queue), its affinity allows that CPU
+ * and no READY task has a higher priority (runq_mask >> (p + 1) is
+ * nonzero exactly when a queue above priority p is not empty). Inline:
+ * both IPC paths ask it on every handoff. */
+static inline bool sched_can_handoff_locked(const struct task *t, unsigned cpu)
 {
 	extern uint32_t runq_mask;
 
-	return sched_allowed_on(t, arch_cpu_index()) && !(runq_mask >> (t->priority + 1));
+	return t->state == LOUPE_TASK_BLOCKED && sched_allowed_on(t, cpu) &&
+	       !(runq_mask >> (t->priority + 1));
 }
 /* Restrict a task to the CPUs of `mask` (bit n: CPU n); -EINVAL if it
  * names no online CPU. A task running elsewhere moves at once. */

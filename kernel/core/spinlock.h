@@ -33,7 +33,8 @@ static inline void spin_init(struct spinlock *lock, const char *name)
 	lock->name = name;
 }
 
-static inline void spin_lock(struct spinlock *lock)
+/* spin_lock for a caller that has its CPU's index at hand (`cpu`). */
+static inline void spin_lock_as(struct spinlock *lock, unsigned cpu)
 {
 	for (;;) {
 		/* swp/ldaxr+stxr: the exchange is the acquire. */
@@ -42,7 +43,12 @@ static inline void spin_lock(struct spinlock *lock)
 		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
 			arch_cpu_relax();
 	}
-	lock->cpu = arch_cpu_index();
+	lock->cpu = cpu;
+}
+
+static inline void spin_lock(struct spinlock *lock)
+{
+	spin_lock_as(lock, arch_cpu_index());
 }
 
 static inline void spin_unlock(struct spinlock *lock)

@@ -8,7 +8,6 @@
 #include "core/spinlock.h"
 #include "core/syscall.h"
 #include "core/task.h"
-#include "ipc/fastpath.h"
 #include "lib/compiler.h"
 #include "lib/elf.h"
 #include "mm/uvm.h"
@@ -76,16 +75,18 @@ static void handle_abort(struct trap_frame *f)
  */
 void user_svc(struct trap_frame *f)
 {
-	bool fast = ipc_fastpath(f);
-
-	if (fast && likely(!this_cpu()->need_resched && !current_task()->kill_pending))
-		return;
 	/* System calls may block: let interrupts in. */
 	arch_irq_enable();
-	if (!fast)
-		syscall_dispatch(f);
+	syscall_dispatch(f);
 	sched_return_to_user();
 	/* vectors.S restores ELR/SPSR next: no interrupt may come between. */
+	arch_irq_disable();
+}
+
+void syscall_exit_work(void)
+{
+	arch_irq_enable();
+	sched_return_to_user();
 	arch_irq_disable();
 }
 

@@ -1,6 +1,11 @@
 /*
  * The IPC fast path: ipc_call and ipc_reply_recv in their common case,
- * straight from the exception entry (user_svc), as L4 kernels do it.
+ * straight from the exception entry, as L4 kernels do it.
+ *
+ * vectors.S calls ipc_fastpath() for every svc from EL0, right after
+ * saving the user registers and before the general dispatch
+ * (trap_el0_sync, user_svc, syscall_dispatch); one call does the whole
+ * system call, handoff included (sched_handoff_locked, inline).
  *
  * The common case of a client/server round trip is: the client calls an
  * endpoint on which the server already waits, and the server answers and
@@ -11,7 +16,7 @@
  * a struct on the stack, the run queue, returning through three layers --
  * is overhead. Here the call is decided with interrupts still masked from
  * the exception entry, under the scheduler lock taken once, and the CPU
- * goes directly to the partner (sched_block_handoff_locked).
+ * goes directly to the partner (sched_handoff_locked).
  *
  * Every condition the fast path does not handle sends the call to the
  * general path (ipc.c) before anything has changed: a capability
@@ -20,11 +25,12 @@
  * READY task, a kill pending, a finite timeout, queued callers, a signal
  * pending on the receiver's bound notification. The
  * outcome is the same either way; only the instruction count differs
- * (docs/bench.md). Both paths block in wait_for_outcome and leave a
- * received message in the task's ipc_msg, so a task that blocked on one
+ * (docs/bench.md). Both paths leave a received message in the task's
+ * ipc_msg and the outcome in ipc_status, so a task that blocked on one
  * path can be woken by the other.
  */
-#include "core/sched.h"
+#include "core/sched_switch.h"
+#include "core/user_trap.h"
 #include "core/task.h"
 #include "ipc/ipc.h"
 #include "ipc/ipc_priv.h"
@@ -119,13 +125,12 @@ trace_fast_end(uint32_t on, uint64_t nr, unsigned id, uint32_t ep, uint32_t msg,
 				     (uint64_t)(int64_t)err);
 }
 
-/* [sched held] Hand the CPU to `to` and wait for the outcome, as
- * wait_for_outcome(t, reason, 0, to) does; mostly the partner's answer
- * is there when we run again, and the general loop is not needed. */
-static inline int fast_block(struct task *t, const char *reason, struct task *to)
+/* [sched held] Back from the handoff: the outcome. Mostly the partner's
+ * answer is there when we run again, and the general loop is not needed;
+ * if something else woke us (a kill, say), wait as the general path does. */
+static inline int fast_outcome(struct task *t, const char *reason)
 {
-	sched_handoff_locked(to, reason);
-	if (unlikely(t->ipc_status == IPC_PENDING)) /* woken by a kill, say */
+	if (unlikely(t->ipc_status == IPC_PENDING))
 		return wait_for_outcome(t, reason, 0, NULL);
 	/* Whatever woke us, we are no longer queued anywhere. */
 	if (unlikely(list_linked(&t->sched_link)))
@@ -133,25 +138,36 @@ static inline int fast_block(struct task *t, const char *reason, struct task *to
 	return t->ipc_status;
 }
 
-static bool fast_call(struct trap_frame *f, struct task *t)
+/* After the unlock, as every system call ends: a kill or a preemption
+ * that became due while we were away (set by another CPU) is honoured
+ * before the return to user space. */
+static inline void fast_exit(const struct task *t)
+{
+	if (unlikely(READ_ONCE(this_cpu()->need_resched) ||
+		     __atomic_load_n(&t->kill_pending, __ATOMIC_ACQUIRE)))
+		syscall_exit_work();
+}
+
+static inline bool fast_call(struct trap_frame *f, struct percpu *cpu, struct task *t)
 {
 	uint32_t on = trace_fast_mask(), ep_id, msg = 0;
+	uint64_t slot = f->x[0];
 	struct endpoint *ep;
 	struct task *r;
 	int err;
 
 	if (f->x[1] & LOUPE_TAG_CAP)
 		return false;
-	spin_lock(&sched_lock);
-	ep = fast_endpoint(t, f->x[0], LOUPE_RIGHT_SEND);
+	spin_lock_as(&sched_lock, cpu->index);
+	ep = fast_endpoint(t, slot, LOUPE_RIGHT_SEND);
 	if (!ep || list_empty(&ep->receivers) || t->kill_pending)
 		goto slow;
 	r = list_entry(ep->receivers.next, struct task, sched_link);
-	if (!sched_can_handoff_locked(r))
+	if (!sched_can_handoff_locked(r, cpu->index))
 		goto slow;
 
 	list_remove(&r->sched_link);
-	fast_deliver(&r->ipc_msg, f, t->caps[f->x[0]].badge);
+	fast_deliver(&r->ipc_msg, f, t->caps[slot].badge);
 	r->reply_to = t;
 	t->reply_from = r;
 	r->ipc_status = 0;
@@ -161,10 +177,11 @@ static bool fast_call(struct trap_frame *f, struct task *t)
 	if (unlikely(on)) {
 		if (on & TRACE_CAT_IPC)
 			msg = r->ipc_msg.trace_id = ipc_new_trace_id();
-		trace_fast_begin(on, LOUPE_SYS_ipc_call, f->x[0], TRACE_EV_IPC_CALL, ep_id, msg, r);
+		trace_fast_begin(on, LOUPE_SYS_ipc_call, slot, TRACE_EV_IPC_CALL, ep_id, msg, r);
 	}
 	t->call_on = ep; /* for ps: which endpoint we wait on */
-	err = fast_block(t, "ipc reply", r);
+	sched_handoff_locked(cpu, t, r, "ipc reply");
+	err = fast_outcome(t, "ipc reply");
 	t->call_on = NULL;
 	/* Back with the reply (or killed: -EINTR, as on the general path). */
 	fast_finish(f, t, err);
@@ -172,13 +189,14 @@ static bool fast_call(struct trap_frame *f, struct task *t)
 		trace_fast_end(on, LOUPE_SYS_ipc_call, TRACE_EV_IPC_CALL_DONE, ep_id, msg,
 			       (uint64_t)(int64_t)err, err);
 	spin_unlock(&sched_lock);
+	fast_exit(t);
 	return true;
 slow:
 	spin_unlock(&sched_lock);
 	return false;
 }
 
-static bool fast_reply_recv(struct trap_frame *f, struct task *t)
+static inline bool fast_reply_recv(struct trap_frame *f, struct percpu *cpu, struct task *t)
 {
 	uint32_t on = trace_fast_mask(), ep_id;
 	struct endpoint *ep;
@@ -187,11 +205,11 @@ static bool fast_reply_recv(struct trap_frame *f, struct task *t)
 
 	if (f->x[6] != LOUPE_TIMEOUT_NEVER)
 		return false;
-	spin_lock(&sched_lock);
+	spin_lock_as(&sched_lock, cpu->index);
 	ep = fast_endpoint(t, f->x[0], LOUPE_RIGHT_RECV);
 	caller = t->reply_to;
 	if (!ep || !caller || !list_empty(&ep->senders) || t->kill_pending ||
-	    (t->bound_ntfn && t->bound_ntfn->word) || !sched_can_handoff_locked(caller))
+	    (t->bound_ntfn && t->bound_ntfn->word) || !sched_can_handoff_locked(caller, cpu->index))
 		goto slow;
 
 	/* The reply (reply_locked's work), then the wait (recv_locked's). */
@@ -207,13 +225,15 @@ static bool fast_reply_recv(struct trap_frame *f, struct task *t)
 	if (unlikely(on))
 		trace_fast_begin(on, LOUPE_SYS_ipc_reply_recv, f->x[0], TRACE_EV_IPC_REPLY_RECV,
 				 ep_id, t->ipc_msg.trace_id, caller);
-	err = fast_block(t, "ipc recv", caller);
+	sched_handoff_locked(cpu, t, caller, "ipc recv");
+	err = fast_outcome(t, "ipc recv");
 	t->recv_on = NULL;
 	fast_finish(f, t, err);
 	if (unlikely(on))
 		trace_fast_end(on, LOUPE_SYS_ipc_reply_recv, err ? 0 : TRACE_EV_IPC_RECV_DONE, ep_id,
 			       t->ipc_msg.trace_id, t->ipc_msg.badge, err);
 	spin_unlock(&sched_lock);
+	fast_exit(t);
 	return true;
 slow:
 	spin_unlock(&sched_lock);
@@ -222,13 +242,13 @@ slow:
 
 bool ipc_fastpath(struct trap_frame *f)
 {
-	struct task *t = current_task();
+	struct percpu *cpu = this_cpu();
 
 	if (!CONFIG_IPC)
 		return false;
 	if (f->x[8] == LOUPE_SYS_ipc_call)
-		return fast_call(f, t);
+		return fast_call(f, cpu, cpu->current);
 	if (f->x[8] == LOUPE_SYS_ipc_reply_recv)
-		return fast_reply_recv(f, t);
+		return fast_reply_recv(f, cpu, cpu->current);
 	return false;
 }

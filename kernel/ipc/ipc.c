@@ -63,7 +63,7 @@ static void transfer(struct ipc_msg *to_msg, struct task *to, const struct ipc_m
  */
 static struct task *handoff_or_wake(struct task *t, struct task *r)
 {
-	if (!t->kill_pending && sched_can_handoff_locked(r))
+	if (!t->kill_pending && sched_can_handoff_locked(r, arch_cpu_index()))
 		return r;
 	sched_wake_locked(r);
 	return NULL;

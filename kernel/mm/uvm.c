@@ -26,6 +26,7 @@ struct uvm *uvm_create(void)
 		kfree(vm);
 		return NULL;
 	}
+	vm->ttbr = addrspace_ttbr(virt_to_phys(vm->root), (unsigned)vm->asid);
 	return vm;
 }
 
@@ -66,11 +67,6 @@ void uvm_destroy(struct uvm *vm)
 	asid_free(vm->asid);
 	pt_destroy(vm->root, free_user_page);
 	kfree(vm);
-}
-
-void uvm_activate(struct uvm *vm)
-{
-	addrspace_activate(virt_to_phys(vm->root), vm->asid);
 }
 
 struct uvm_region *uvm_find(struct uvm *vm, uint64_t addr)

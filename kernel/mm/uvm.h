@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/aarch64/addrspace.h"
 #include "core/spinlock.h"
 #include "lib/list.h"
 
@@ -39,6 +40,7 @@ struct uvm {
 	struct spinlock lock; /* guards regions and the tables */
 	uint64_t *root;
 	int asid;
+	uint64_t ttbr; /* root and asid as the MMU takes them (addrspace_ttbr) */
 	struct list_node regions;
 	uint64_t brk_base, brk; /* the heap is [brk_base, brk) */
 	struct uvm_region *heap; /* NULL while the heap is empty */
@@ -47,7 +49,11 @@ struct uvm {
 
 struct uvm *uvm_create(void);
 void uvm_destroy(struct uvm *vm);
-void uvm_activate(struct uvm *vm);
+/* Switch this CPU to vm. Inline: every switch between user tasks does it. */
+static inline void uvm_activate(const struct uvm *vm)
+{
+	addrspace_activate(vm->ttbr);
+}
 
 /* Add [start, end) (page aligned, not overlapping another region). */
 int uvm_add_region(struct uvm *vm, uint64_t start, uint64_t end, unsigned prot,

@@ -9,6 +9,7 @@ import loupe
 PROMPT = "init> "
 CHECKS = ["order_and_integrity", "many_clients_fair", "rights_send_recv", "rights_grant",
           "rights_control", "notification_bits", "server_killed", "killed_mid_call",
+          "reply_to_killed",
           "endpoint_deleted",
           "rights_map", "shared_memory", "map_into_task", "deferred_reply",
           "bound_notification", "console_protocol", "timeouts", "object_names", "slice_shared",

@@ -167,6 +167,25 @@ static int role_late_replier(void)
 	return ipc_reply(&m) == -EINVAL ? 0 : 1;
 }
 
+/* Take one call, wait for the notification in slot 1, then answer with
+ * reply_recv (the caller may have been killed meanwhile) and wait for the
+ * quit message. */
+static int role_kill_replier(void)
+{
+	struct ipc_msg m;
+	uint64_t bits;
+
+	if (ipc_recv(0, &m, NEVER))
+		return 1;
+	if (notify_wait(1, &bits))
+		return 2;
+	m = (struct ipc_msg){ .tag = 1 };
+	if (ipc_reply_recv(0, &m, NEVER) || LOUPE_TAG_LABEL(m.tag) != LABEL_QUIT)
+		return 3;
+	m.tag = 0;
+	return ipc_reply(&m) ? 4 : 0;
+}
+
 /* Signal bit `arg` on notification slot 0, many times. */
 static int role_signaler(const char *arg)
 {
@@ -490,6 +509,42 @@ static int test_killed_mid_call(void)
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "caller status %x", status);
 	CHECK(wait_ok(server) == 0, "the reply to a dead caller did not fail cleanly");
 	cap_delete(0);
+	return 0;
+}
+
+static long set_affinity(int tid, uint32_t mask);
+
+/*
+ * A caller killed while its server holds the call is READY (it must run
+ * to die) but still the server's reply_to. A server of higher priority
+ * that answers before the caller ran must not hand the CPU to it: the
+ * caller sits on the run queue, and a handoff would run it while queued.
+ * One CPU, so the order is exact: kill, then the server wakes first.
+ */
+static int test_reply_to_killed(void)
+{
+	struct grant srv[2] = { { 0, 0, LOUPE_RIGHT_RECV }, { 1, 1, LOUPE_RIGHT_RECV } },
+		     cl = { 0, 0, LOUPE_RIGHT_SEND };
+	struct ipc_msg quit = { .tag = LABEL_QUIT };
+	int server, caller, status;
+
+	CHECK(set_affinity(0, 1u << 0) == 0, "pin to CPU 0");
+	CHECK(endpoint_create(0) == 0 && notification_create(1) == 0, "create");
+	server = spawn_role("killreply", NULL, srv, 2);
+	CHECK(server > 0, "spawn server");
+	CHECK(loupe_syscall(LOUPE_SYS_set_priority, server, LOUPE_PRIO_DEFAULT + 1, 0) == 0,
+	      "raise the server");
+	caller = spawn_role("pinger", "1", &cl, 1);
+	CHECK(caller > 0, "spawn caller");
+	sleep_ms(50); /* the server holds the call and waits for the signal */
+	CHECK(loupe_kill(caller) == 0, "kill the caller");
+	CHECK(notify_signal(1, 1) == 0, "wake the server: it answers at once");
+	CHECK(loupe_wait(caller, &status) == caller, "reap the caller");
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "caller status %x", status);
+	CHECK(ipc_call(0, &quit, NEVER) == 0 && wait_ok(server) == 0, "server after the answer");
+	cap_delete(0);
+	cap_delete(1);
+	CHECK(set_affinity(0, LOUPE_CPUS_ALL) == 0, "unpin");
 	return 0;
 }
 
@@ -824,6 +879,8 @@ int main(int argc, char **argv)
 			return role_holder();
 		if (!strcmp(role, "latereply"))
 			return role_late_replier();
+		if (!strcmp(role, "killreply"))
+			return role_kill_replier();
 		if (!strcmp(role, "signaler"))
 			return role_signaler(arg);
 		if (!strcmp(role, "pinger"))
@@ -855,6 +912,7 @@ int main(int argc, char **argv)
 	report("notification_bits", test_notification_bits());
 	report("server_killed", test_server_killed());
 	report("killed_mid_call", test_killed_mid_call());
+	report("reply_to_killed", test_reply_to_killed());
 	report("endpoint_deleted", test_endpoint_deleted());
 	report("rights_map", test_rights_map());
 	report("shared_memory", test_shared_memory());

@@ -6,8 +6,6 @@
 #include "lib/errno.h"
 #include "mm/kimage.h"
 
-#define TTBR_ASID_SHIFT 48
-
 static struct spinlock asid_lock = SPINLOCK_INIT("asid");
 static uint64_t asid_used[(ASID_MAX + 1) / 64]; /* bit n: ASID n taken */
 /* Root of "no user space": every entry invalid, so any user address faults. */
@@ -42,15 +40,9 @@ void asid_free(unsigned asid)
 	spin_unlock_irqrestore(&asid_lock, flags);
 }
 
-void addrspace_activate(paddr_t root, unsigned asid)
-{
-	__asm__ volatile("msr ttbr0_el1, %0\n\tisb"
-			 ::"r"(root | ((uint64_t)asid << TTBR_ASID_SHIFT)) : "memory");
-}
-
 void addrspace_deactivate(void)
 {
-	addrspace_activate(kimage_to_phys(empty_root), 0);
+	addrspace_activate(addrspace_ttbr(kimage_to_phys(empty_root), 0));
 }
 
 void tlb_flush_user_page(unsigned asid, uint64_t va)

@@ -17,8 +17,22 @@ int asid_alloc(void);
 /* Give an ASID back, dropping its TLB entries on every CPU first. */
 void asid_free(unsigned asid);
 
-/* Make root (physical address)/asid this CPU's user address space. */
-void addrspace_activate(paddr_t root, unsigned asid);
+#define TTBR_ASID_SHIFT 48
+
+/* What TTBR0_EL1 holds for the address space with root table `root`
+ * (a physical address) and `asid`: computed once per address space, so
+ * a switch is one register write. */
+static inline uint64_t addrspace_ttbr(paddr_t root, unsigned asid)
+{
+	return root | ((uint64_t)asid << TTBR_ASID_SHIFT);
+}
+
+/* Make the address space `ttbr` (addrspace_ttbr()) this CPU's user space.
+ * Inline: every switch between two user tasks does it. */
+static inline void addrspace_activate(uint64_t ttbr)
+{
+	__asm__ volatile("msr ttbr0_el1, %0\n\tisb" ::"r"(ttbr) : "memory");
+}
 /* No user address space on this CPU (kernel threads, idle). */
 void addrspace_deactivate(void);
 /* Drop the TLB entry of one user page on every CPU. */

@@ -28,6 +28,7 @@ context_switch:
  * only places it touches those registers. */
 	.arch_extension fp
 	.arch_extension simd
+/* Uses only x0 and x9-x11 (fpsimd_save_regs in fpsimd.h relies on it). */
 	.global fpsimd_save
 	.type fpsimd_save, %function
 fpsimd_save:

@@ -1,8 +1,10 @@
 #pragma once
 
+#ifndef __ASSEMBLY__
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 /*
  * Decoding ESR_EL1, the Exception Syndrome Register: EC (bits 31:26) says
@@ -34,6 +36,7 @@
 #define ESR_DABT_WNR (1u << 6) /* the access was a write */
 #define ESR_DABT_CM (1u << 8)  /* a cache-maintenance instruction faulted */
 
+#ifndef __ASSEMBLY__
 static inline unsigned esr_class(uint64_t esr)
 {
 	return (unsigned)(esr >> ESR_EC_SHIFT) & 0x3f;
@@ -57,3 +60,4 @@ void esr_fault_status(uint64_t esr, char *buf, size_t size);
 /* One line describing any ESR, as crash reports print it, for example
  * "Data Abort (current EL): translation fault, level 3, write". */
 void esr_describe(uint64_t esr, char *buf, size_t size);
+#endif

@@ -12,15 +12,6 @@ void fpsimd_init_cpu(void)
 	fpsimd_set_el0_access(c, false);
 }
 
-void fpsimd_save_live(struct fpsimd_cpu *c, struct task *prev, unsigned cpu)
-{
-	/* prev used them this slice: save now, so that it can run next on
-	 * another CPU, which cannot read these registers. */
-	fpsimd_save(&prev->fp);
-	c->gen = prev->fp.gen = (++c->seq << 3) | cpu;
-	c->regs_of = prev;
-}
-
 static void load_current(struct fpsimd_cpu *c)
 {
 	struct task *t = current_task();

@@ -46,8 +46,16 @@ static inline void fpsimd_set_el0_access(struct fpsimd_cpu *c, bool on)
 	c->el0_on = on;
 }
 
-/* [irqs off] Save prev's live registers (fpsimd_switch's slow part). */
-void fpsimd_save_live(struct fpsimd_cpu *c, struct task *prev, unsigned cpu);
+
+/* fpsimd_save (context.S) uses only x0 and x9-x11: calling it like this
+ * lets the compiler keep everything else in registers across the call,
+ * where a plain C call would spill whatever it holds in x0-x18. */
+static inline void fpsimd_save_regs(struct fpsimd_state *fp)
+{
+	register struct fpsimd_state *x0 __asm__("x0") = fp;
+
+	__asm__ volatile("bl fpsimd_save" : "+r"(x0) : : "x9", "x10", "x11", "x30", "memory");
+}
 
 /* [irqs off] The registers change hands from prev to next on CPU `cpu`.
  * Inline: it runs at every switch, and mostly decides to do nothing. */
@@ -56,8 +64,13 @@ static inline void fpsimd_switch(struct task *prev, struct task *next, unsigned 
 	struct fpsimd_cpu *c = &fpsimd_cpus[cpu];
 	bool keep;
 
-	if (c->el0_on)
-		fpsimd_save_live(c, prev, cpu);
+	if (c->el0_on) {
+		/* prev used them this slice: save now, so that it can run next
+		 * on another CPU, which cannot read these registers. */
+		fpsimd_save_regs(&prev->fp);
+		c->gen = prev->fp.gen = (++c->seq << 3) | cpu;
+		c->regs_of = prev;
+	}
 	keep = next->vm && c->regs_of == next && c->gen == next->fp.gen;
 	if (keep != c->el0_on)
 		fpsimd_set_el0_access(c, keep);

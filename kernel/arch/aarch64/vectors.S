@@ -7,6 +7,7 @@
  * in trap.c with a pointer to it; the handler may change the frame (for
  * example the pc), and the same registers are restored on return.
  */
+#include "arch/aarch64/esr.h"
 #include "arch/aarch64/memory_map.h"
 #include "arch/aarch64/trap_frame.h"
 
@@ -156,11 +157,8 @@
 	b	\target
 .endm
 
-/* An entry path: save, call handler(frame, slot), restore. The slot
- * number (0-15, the position in the table) tells a shared handler which
- * kind of exception it got. */
-.macro entry_path name, el, handler, slot
-\name:
+/* The CFI every entry path starts with. */
+.macro entry_cfi
 	.cfi_startproc
 	.cfi_return_column DWARF_PC
 	/* GDB shows the interrupted code at its exact pc, not as a return
@@ -169,6 +167,14 @@
 	/* Until the frame is saved the interrupted pc is only in ELR_EL1,
 	 * which DWARF cannot name: the unwind stops here. */
 	.cfi_undefined DWARF_PC
+.endm
+
+/* An entry path: save, call handler(frame, slot), restore. The slot
+ * number (0-15, the position in the table) tells a shared handler which
+ * kind of exception it got. */
+.macro entry_path name, el, handler, slot
+\name:
+	entry_cfi
 	save_frame \el
 	cfi_trap_frame
 	mov	x0, sp
@@ -250,7 +256,31 @@ kernel_stack_overflow:
 	entry_path el1h_irq, 1, trap_irq, 5
 	entry_path el1h_fiq, 1, trap_unexpected, 6
 	entry_path el1h_serror, 1, trap_unexpected, 7
-	entry_path el0_sync, 0, trap_el0_sync, 8
+/*
+ * Synchronous exceptions from user tasks: mostly system calls, and among
+ * those mostly IPC. A system call first goes to the IPC fast path
+ * (kernel/ipc/fastpath.c), which completes an ipc_call or ipc_reply_recv
+ * in its common case and returns true, or returns false having changed
+ * nothing; everything else goes through trap_el0_sync. The full frame is
+ * saved either way: a blocked task's user registers are where GDB, lp-bt
+ * and crash reports look for them.
+ */
+el0_sync:
+	entry_cfi
+	save_frame 0
+	cfi_trap_frame
+	ubfx	x9, x24, #ESR_EC_SHIFT, #6	/* x24: ESR_EL1 (save_registers) */
+	cmp	x9, #EC_SVC64
+	b.ne	1f
+	mov	x0, sp
+	bl	ipc_fastpath
+	cbnz	w0, 2f
+1:	mov	x0, sp
+	mov	x1, #8
+	bl	trap_el0_sync
+2:	restore_frame 0, 1
+	.cfi_endproc
+
 	entry_path el0_irq, 0, trap_irq, 9
 	entry_path el0_fiq, 0, trap_unexpected, 10
 	entry_path el0_serror, 0, trap_unexpected, 11

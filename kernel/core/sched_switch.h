@@ -1,0 +1,84 @@
+#pragma once
+
+/*
+ * The switch itself, shared by the scheduler (sched.c) and the IPC fast
+ * path (ipc/fastpath.c), which inlines the handoff so that one call from
+ * the exception entry does a whole IPC. Not for other users: everything
+ * here runs with sched_lock held and interrupts masked.
+ */
+#include "arch/aarch64/fpsimd.h"
+#include "core/percpu.h"
+#include "core/sched.h"
+#include "core/task.h"
+#include "mm/uvm.h"
+#include "trace/trace.h"
+
+/* The FP/SIMD registers and thread pointer belong to the user task running
+ * on the CPU; the kernel never uses them, so they move only here (the FP
+ * registers lazily: fpsimd.h). */
+static inline __attribute__((always_inline)) void
+switch_user_state(struct task *prev, struct task *next, unsigned cpu)
+{
+	fpsimd_switch(prev, next, cpu);
+	if (prev->vm)
+		__asm__ volatile("mrs %0, tpidr_el0" : "=r"(prev->tpidr_el0));
+	if (next->vm) {
+		__asm__ volatile("msr tpidr_el0, %0" ::"r"(next->tpidr_el0));
+		uvm_activate(next->vm);
+	} else {
+		addrspace_deactivate();
+	}
+}
+
+/* [sched held] prev ended: its parent may reap it (sched.c). */
+void sched_zombie_switched_out(struct task *prev);
+
+/* [sched held] Just switched in: the task we came from is off this CPU's
+ * stack now, so another CPU may run it (or its parent reap it). */
+static inline __attribute__((always_inline)) void sched_finish_switch(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct task *prev = cpu->switch_prev;
+
+	cpu->switch_prev = NULL;
+	if (!prev)
+		return;
+	prev->on_cpu = false;
+	if (unlikely(prev->state == LOUPE_TASK_ZOMBIE))
+		sched_zombie_switched_out(prev);
+}
+
+/*
+ * [sched held] The IPC fast path's handoff: prev (cpu's current task)
+ * blocks without a deadline and next, a BLOCKED user task off every queue
+ * that sched_can_handoff_locked() accepted, runs here at once. This is
+ * switch_locked's work for exactly this case: no run queue, idle mask or
+ * deadline of prev is touched. Returns when prev runs again, for whatever
+ * reason, perhaps on another CPU: the caller checks why.
+ */
+static inline __attribute__((always_inline)) void
+sched_handoff_locked(struct percpu *cpu, struct task *prev, struct task *next, const char *reason)
+{
+	prev->state = LOUPE_TASK_BLOCKED;
+	prev->wait_reason = reason;
+	if (unlikely(list_linked(&next->timeout_link)))
+		list_remove(&next->timeout_link); /* it waited with a deadline */
+	next->wait_reason = NULL;
+	next->state = LOUPE_TASK_RUNNING;
+	next->cpu = (int)cpu->index;
+	next->on_cpu = true;
+	next->time_slice = prev->time_slice; /* one slice for both: switch_locked */
+	cpu->need_resched = false;
+	if (unlikely(cpu->trace_switch_done))
+		cpu->trace_switch_done = false;
+	else
+		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), TRACE_TASK_BLOCKED, 1);
+	switch_user_state(prev, next, cpu->index);
+	cpu->current = next;
+	if (CONFIG_TRACE)
+		trace_set_current(cpu, TRACE_TID_OF(next));
+	cpu->switch_prev = prev;
+	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
+	context_switch(&prev->ctx, &next->ctx);
+	sched_finish_switch();
+}
