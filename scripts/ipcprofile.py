@@ -14,7 +14,7 @@ the median round trip and, over the round trips of exactly that length
 
 Not part of `make test`; docs/bench.md shows a result.
 
-Usage: scripts/ipcprofile.py [--kind call|notify] [--smp N] [--seconds S]
+Usage: scripts/ipcprofile.py [--kind call|call-fp|notify] [--smp N] [--seconds S]
        [--cmdline WORDS] [--top N] [--path] [--insns]
 """
 import argparse
@@ -114,7 +114,7 @@ def run_qemu(args, log):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--kind", choices=["call", "notify"], default="call")
+    ap.add_argument("--kind", choices=["call", "call-fp", "notify"], default="call")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--cmdline", default="trace=off")
@@ -132,7 +132,8 @@ def main():
     if not log:
         log = os.path.join(tempfile.mkdtemp(prefix="ipcprofile"), "exec.log")
         run_qemu(args, log)
-    marker = "user:one_call" if args.kind == "call" else "user:one_notify"
+    marker = {"call": "user:one_call", "call-fp": "user:one_call_fp",
+              "notify": "user:one_notify"}[args.kind]
     marker_pcs = {a for a, n in sym.syms if n == marker}
 
     trips = []          # per round trip: Counter of symbol -> instructions

@@ -55,9 +55,13 @@ static inline __attribute__((always_inline)) void sched_finish_switch(void)
  * switch_locked's work for exactly this case: no run queue, idle mask or
  * deadline of prev is touched. Returns when prev runs again, for whatever
  * reason, perhaps on another CPU: the caller checks why.
+ *
+ * sched_handoff_begin_locked is all of it but the switch itself, for the
+ * fast path's direct resume (context_switch_to_user).
  */
 static inline __attribute__((always_inline)) void
-sched_handoff_locked(struct percpu *cpu, struct task *prev, struct task *next, const char *reason)
+sched_handoff_begin_locked(struct percpu *cpu, struct task *prev, struct task *next,
+			   const char *reason)
 {
 	prev->state = LOUPE_TASK_BLOCKED;
 	prev->wait_reason = reason;
@@ -79,6 +83,12 @@ sched_handoff_locked(struct percpu *cpu, struct task *prev, struct task *next, c
 		trace_set_current(cpu, TRACE_TID_OF(next));
 	cpu->switch_prev = prev;
 	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
+}
+
+static inline __attribute__((always_inline)) void
+sched_handoff_locked(struct percpu *cpu, struct task *prev, struct task *next, const char *reason)
+{
+	sched_handoff_begin_locked(cpu, prev, next, reason);
 	context_switch(&prev->ctx, &next->ctx);
 	sched_finish_switch();
 }

@@ -73,6 +73,13 @@ struct task {
 	struct notification *bound_ntfn; /* wakes our ipc_recv too */
 	struct endpoint *recv_on;  /* endpoint we block receiving on */
 	struct endpoint *call_on;  /* endpoint of the call we are in */
+	/* Blocked in the IPC fast path's handoff, with nothing on the kernel
+	 * stack but the fast path's own frames: a partner's fast path may
+	 * answer it straight into user_frame and return it to user space
+	 * without switching to its kernel context (kernel/ipc/fastpath.c). */
+	bool ipc_fast_blocked;
+	uint8_t ipc_fast_trace;	   /* the trace categories its call began with */
+	uint32_t ipc_fast_ep;	   /* the endpoint id its call went to */
 	struct list_node all_link;   /* [sched] in all_tasks */
 };
 

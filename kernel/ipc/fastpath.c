@@ -32,6 +32,7 @@
 #include "core/sched_switch.h"
 #include "core/user_trap.h"
 #include "core/task.h"
+#include "ipc/fastpath.h"
 #include "ipc/ipc.h"
 #include "ipc/ipc_priv.h"
 #include "trace/trace.h"
@@ -79,6 +80,21 @@ static inline void fast_deliver(struct ipc_msg *to, const struct trap_frame *f, 
 	to->trace_id = 0;
 }
 
+/* [sched held] The same message straight into the user registers of a
+ * partner that blocked in the fast path, as fast_finish would put it there
+ * when the partner runs again: it is resumed directly in user space. */
+static inline void fast_deliver_to_frame(struct trap_frame *to, const struct trap_frame *f,
+					 uint64_t badge)
+{
+	to->x[0] = 0;
+	to->x[1] = f->x[1] & ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+	to->x[2] = f->x[2];
+	to->x[3] = f->x[3];
+	to->x[4] = f->x[4];
+	to->x[5] = f->x[5];
+	to->x[6] = badge;
+}
+
 /*
  * Tracing: with the ipc category on, the fast path records what the
  * general path does, in fewer records (trace_format.h): IPC_CALL or
@@ -95,19 +111,28 @@ static inline uint32_t trace_fast_mask(void)
 	return CONFIG_TRACE ? READ_ONCE(trace_enabled) & (TRACE_CAT_IPC | TRACE_CAT_SYSCALL) : 0;
 }
 
-/* At the handoff: `id` (IPC_CALL or IPC_REPLY_RECV) naming the partner. */
+/* At the handoff: `id` (IPC_CALL or IPC_REPLY_RECV) naming the partner
+ * (`handoff`: its tid, and the TRACE_HANDOFF_* bits). */
 static inline __attribute__((always_inline)) void
 trace_fast_begin(uint32_t on, uint64_t nr, uint64_t slot, unsigned id, uint32_t ep,
-			     uint32_t msg, const struct task *to)
+			     uint32_t msg, uint64_t handoff)
 {
 	struct percpu *cpu = this_cpu();
 
 	if (on & TRACE_CAT_IPC) {
-		trace_write_irqs_off(cpu, id, ep, msg, (uint64_t)to->tid);
+		trace_write_irqs_off(cpu, id, ep, msg, handoff);
 		cpu->trace_switch_done = true;
 	} else {
 		trace_write_irqs_off(cpu, TRACE_EV_SYSCALL_ENTER, (uint32_t)nr, 0, slot);
 	}
+}
+
+/* A partner resumed straight into user space (direct) records no end of
+ * its own call when its begin used the same categories: the handoff
+ * record says it ended there (TRACE_HANDOFF_ENDS_WAIT). */
+static inline bool trace_fast_ends_partner(uint32_t on, bool direct, const struct task *partner)
+{
+	return direct && (on & TRACE_CAT_IPC) && partner->ipc_fast_trace == on;
 }
 
 /* Back in the caller: `id` (IPC_CALL_DONE or IPC_RECV_DONE) ends it. A
@@ -151,9 +176,10 @@ static inline void fast_exit(const struct task *t)
 static inline bool fast_call(struct trap_frame *f, struct percpu *cpu, struct task *t)
 {
 	uint32_t on = trace_fast_mask(), ep_id, msg = 0;
-	uint64_t slot = f->x[0];
+	uint64_t slot = f->x[0], badge;
 	struct endpoint *ep;
 	struct task *r;
+	bool direct;
 	int err;
 
 	if (f->x[1] & LOUPE_TAG_CAP)
@@ -166,8 +192,13 @@ static inline bool fast_call(struct trap_frame *f, struct percpu *cpu, struct ta
 	if (!sched_can_handoff_locked(r, cpu->index))
 		goto slow;
 
+	direct = r->ipc_fast_blocked;
+	badge = t->caps[slot].badge;
 	list_remove(&r->sched_link);
-	fast_deliver(&r->ipc_msg, f, t->caps[slot].badge);
+	if (direct)
+		fast_deliver_to_frame(r->user_frame, f, badge);
+	else
+		fast_deliver(&r->ipc_msg, f, badge);
 	r->reply_to = t;
 	t->reply_from = r;
 	r->ipc_status = 0;
@@ -175,12 +206,36 @@ static inline bool fast_call(struct trap_frame *f, struct percpu *cpu, struct ta
 	/* The endpoint may be gone by the time we are back: keep its id. */
 	ep_id = ep->obj.id;
 	if (unlikely(on)) {
+		uint64_t handoff = (uint64_t)r->tid;
+
 		if (on & TRACE_CAT_IPC)
-			msg = r->ipc_msg.trace_id = ipc_new_trace_id();
-		trace_fast_begin(on, LOUPE_SYS_ipc_call, slot, TRACE_EV_IPC_CALL, ep_id, msg, r);
+			msg = ipc_new_trace_id();
+		if (trace_fast_ends_partner(on, direct, r)) {
+			handoff |= 1ull << TRACE_HANDOFF_ENDS_WAIT |
+				   (badge & 0x7fffffffull) << TRACE_HANDOFF_BADGE_SHIFT;
+			r->ipc_fast_trace = 0; /* its end is in our record */
+		}
+		trace_fast_begin(on, LOUPE_SYS_ipc_call, slot, TRACE_EV_IPC_CALL, ep_id, msg, handoff);
 	}
+	r->ipc_msg.trace_id = msg; /* the server's reply names it */
 	t->call_on = ep; /* for ps: which endpoint we wait on */
-	sched_handoff_locked(cpu, t, r, "ipc reply");
+	t->ipc_fast_ep = ep_id;
+	t->ipc_fast_trace = (uint8_t)on;
+	t->ipc_fast_blocked = true;
+	sched_handoff_begin_locked(cpu, t, r, "ipc reply");
+	if (direct) {
+		/* What r's own fast path would do after its switch back. */
+		r->ipc_fast_blocked = false;
+		r->recv_on = NULL;
+		if (unlikely(r->ipc_fast_trace))
+			trace_fast_end(r->ipc_fast_trace, LOUPE_SYS_ipc_reply_recv,
+				       TRACE_EV_IPC_RECV_DONE, ep_id, msg, badge, 0);
+		context_switch_to_user(&t->ctx, r->user_frame);
+	} else {
+		context_switch(&t->ctx, &r->ctx);
+	}
+	sched_finish_switch();
+	t->ipc_fast_blocked = false;
 	err = fast_outcome(t, "ipc reply");
 	t->call_on = NULL;
 	/* Back with the reply (or killed: -EINTR, as on the general path). */
@@ -201,6 +256,7 @@ static inline bool fast_reply_recv(struct trap_frame *f, struct percpu *cpu, str
 	uint32_t on = trace_fast_mask(), ep_id;
 	struct endpoint *ep;
 	struct task *caller;
+	bool direct;
 	int err;
 
 	if (f->x[6] != LOUPE_TIMEOUT_NEVER)
@@ -213,7 +269,11 @@ static inline bool fast_reply_recv(struct trap_frame *f, struct percpu *cpu, str
 		goto slow;
 
 	/* The reply (reply_locked's work), then the wait (recv_locked's). */
-	fast_deliver(&caller->ipc_msg, f, 0);
+	direct = caller->ipc_fast_blocked;
+	if (direct)
+		fast_deliver_to_frame(caller->user_frame, f, 0);
+	else
+		fast_deliver(&caller->ipc_msg, f, 0);
 	caller->reply_from = NULL;
 	t->reply_to = NULL;
 	caller->ipc_status = 0;
@@ -222,10 +282,34 @@ static inline bool fast_reply_recv(struct trap_frame *f, struct percpu *cpu, str
 	t->recv_on = ep;
 	list_push_back(&ep->receivers, &t->sched_link);
 	ep_id = ep->obj.id;
-	if (unlikely(on))
+	if (unlikely(on)) {
+		uint64_t handoff = (uint64_t)caller->tid;
+
+		if (trace_fast_ends_partner(on, direct, caller) && caller->ipc_fast_ep == ep_id) {
+			handoff |= 1ull << TRACE_HANDOFF_ENDS_WAIT;
+			caller->ipc_fast_trace = 0; /* its end is in our record */
+		}
 		trace_fast_begin(on, LOUPE_SYS_ipc_reply_recv, f->x[0], TRACE_EV_IPC_REPLY_RECV,
-				 ep_id, t->ipc_msg.trace_id, caller);
-	sched_handoff_locked(cpu, t, caller, "ipc recv");
+				 ep_id, t->ipc_msg.trace_id, handoff);
+	}
+	t->ipc_fast_ep = ep_id;
+	t->ipc_fast_trace = (uint8_t)on;
+	t->ipc_fast_blocked = true;
+	sched_handoff_begin_locked(cpu, t, caller, "ipc recv");
+	if (direct) {
+		/* What the caller's own fast path would do after its switch. */
+		caller->ipc_fast_blocked = false;
+		caller->call_on = NULL;
+		if (unlikely(caller->ipc_fast_trace))
+			trace_fast_end(caller->ipc_fast_trace, LOUPE_SYS_ipc_call,
+				       TRACE_EV_IPC_CALL_DONE, caller->ipc_fast_ep,
+				       t->ipc_msg.trace_id, 0, 0);
+		context_switch_to_user(&t->ctx, caller->user_frame);
+	} else {
+		context_switch(&t->ctx, &caller->ctx);
+	}
+	sched_finish_switch();
+	t->ipc_fast_blocked = false;
 	err = fast_outcome(t, "ipc recv");
 	t->recv_on = NULL;
 	fast_finish(f, t, err);
@@ -238,6 +322,13 @@ static inline bool fast_reply_recv(struct trap_frame *f, struct percpu *cpu, str
 slow:
 	spin_unlock(&sched_lock);
 	return false;
+}
+
+void ipc_fast_resumed(void)
+{
+	sched_finish_switch();
+	spin_unlock(&sched_lock);
+	fast_exit(current_task());
 }
 
 bool ipc_fastpath(struct trap_frame *f)

@@ -12,7 +12,7 @@
  */
 #include <stdint.h>
 
-#define TRACE_FORMAT_VERSION 2
+#define TRACE_FORMAT_VERSION 3
 
 /* Categories: bits of the run-time mask (trace=..., monitor `trace on`). */
 #define TRACE_CAT_SCHED 0x01
@@ -58,14 +58,22 @@ struct trace_record {
  * message number the IPC code assigns at the call, unique in a trace, that
  * pairs a call with its receive, reply and return.
  *
- * Fewer records for the same picture (version 2):
+ * Fewer records for the same picture (versions 2 and 3):
  * - IPC_CALL, IPC_RECV, IPC_REPLY_RECV and NOTIFY_WAIT begin the system
  *   call they are made by, and IPC_CALL_DONE, IPC_RECV_DONE and
  *   NOTIFY_WAIT_DONE end it: those calls record no SYSCALL_ENTER/EXIT
  *   while the ipc category is on (a failed receive ends with SYSCALL_EXIT).
  * - handoff_tid, when not 0: this CPU switches straight to that task (the
  *   IPC partner), which the record's sender has just woken; no
- *   SCHED_SWITCH or SCHED_WAKEUP follows for that switch.
+ *   SCHED_SWITCH or SCHED_WAKEUP follows for that switch. Only its low
+ *   32 bits are the task id.
+ * - Bit TRACE_HANDOFF_ENDS_WAIT of handoff_tid (version 3): the partner's
+ *   blocked call ends right here, at this record's time, with success --
+ *   its receive of this msg (IPC_CALL; the bits from
+ *   TRACE_HANDOFF_BADGE_SHIFT up hold the low 31 bits of the sender's
+ *   badge) or the return of its call with this msg (IPC_REPLY_RECV). Its
+ *   own IPC_RECV_DONE or IPC_CALL_DONE is not recorded: the IPC fast path
+ *   resumes such a partner straight into user space.
  * - SCHED_SWITCH handoff 1: the previous task woke next itself and handed
  *   it the CPU; no SCHED_WAKEUP was recorded for next.
  */
@@ -92,6 +100,10 @@ struct trace_record {
 	X(MARK_BEGIN, 0x60, MARK, "str")                                 \
 	X(MARK_END, 0x61, MARK, "str")                                   \
 	X(MARK_INSTANT, 0x62, MARK, "str")
+
+/* handoff_tid's upper bits (above). */
+#define TRACE_HANDOFF_ENDS_WAIT 32
+#define TRACE_HANDOFF_BADGE_SHIFT 33
 
 /* SCHED_SWITCH prev_state: why the previous task stopped running. */
 #define TRACE_TASK_PREEMPTED 0

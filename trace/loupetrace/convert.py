@@ -225,13 +225,26 @@ class Converter:
                      {"woken_tid": woken, "target_cpu": r["cpu"], "waker_tid": r["tid"],
                       "handoff": 1})
 
-    def handoff(self, r, ns):
-        """An IPC event naming the partner this CPU switches to (a2): the
-        sender blocks, waiting for the reply or for the next message."""
-        if r["a2"]:
-            self.wakeup(r, ns, r["a2"])
-            self.run_on_cpu(r["cpu"], r["a2"], ns, prev=r["tid"],
-                            prev_state=self.task_states[self.L.defines["TRACE_TASK_BLOCKED"]])
+    def handoff(self, r, ns, a):
+        """An IPC event naming the partner this CPU switches to (a2's low
+        32 bits): the sender blocks, waiting for the reply or for the next
+        message. Returns the partner, or 0, and whether the partner's own
+        blocked call ends here too (TRACE_HANDOFF_ENDS_WAIT)."""
+        d = self.L.defines
+        partner = r["a2"] & 0xffffffff
+        ends = bool(r["a2"] >> d["TRACE_HANDOFF_ENDS_WAIT"] & 1)
+        a["handoff_tid"] = partner
+        if partner:
+            self.wakeup(r, ns, partner)
+            self.run_on_cpu(r["cpu"], partner, ns, prev=r["tid"],
+                            prev_state=self.task_states[d["TRACE_TASK_BLOCKED"]])
+        return partner, ends
+
+    def partner_record(self, r, partner, a2):
+        """The record the partner would have made itself at this moment."""
+        p = dict(r)
+        p["tid"], p["a2"] = partner, a2
+        return p
 
     def syscall_begin(self, r, ns, call):
         """Open the slice of a system call whose own IPC event begins it."""
@@ -261,7 +274,11 @@ class Converter:
         self.open(r["tid"], "ipc_call %s" % self.endpoint(r["a0"]), "ipc", ns, a, "ipc_call")
         self.flow(r["a1"])["call_out"] = self.zero_slice(r["tid"], "ipc_send", "ipc", ns,
                                                          {"msg": r["a1"]})
-        self.handoff(r, ns)
+        partner, ends = self.handoff(r, ns, a)
+        if partner and ends:
+            badge = r["a2"] >> self.L.defines["TRACE_HANDOFF_BADGE_SHIFT"]
+            self.on_ipc_recv_done(self.partner_record(r, partner, badge), ns,
+                                  {"endpoint": r["a0"], "msg": r["a1"], "badge": badge})
 
     def on_ipc_call_done(self, r, ns, a):
         back = self.zero_slice(r["tid"], "ipc_return", "ipc", ns, a)
@@ -298,7 +315,12 @@ class Converter:
                                                               ns, {"msg": r["a1"]})
         self.open(r["tid"], "ipc_recv %s" % self.endpoint(r["a0"]), "ipc", ns,
                   {"endpoint": r["a0"]}, "wait")
-        self.handoff(r, ns)
+        partner, ends = self.handoff(r, ns, a)
+        if partner and ends:
+            # The kernel sets the bit only when the client called the
+            # endpoint this receive waits on.
+            self.on_ipc_call_done(self.partner_record(r, partner, 0), ns,
+                                  {"endpoint": r["a0"], "msg": r["a1"], "result": 0})
 
     def on_notify_signal(self, r, ns, a):
         self.instant(r["tid"], "signal %s" % self.notification(r["a0"]), "ipc", ns, a)

@@ -24,7 +24,7 @@
  *   ipcbench           the driver: prints "ipcbench: ..." lines
  *   ipcbench echo      the call/reply server on slot 0
  *   ipcbench pong      the notification partner on slots 0 and 1
- *   ipcbench profile call|notify
+ *   ipcbench profile call|call-fp|notify
  *                      round trips for ever, for scripts/ipcprofile.py
  */
 #include <stdio.h>
@@ -89,7 +89,21 @@ static int pong(void)
 	}
 }
 
-static void one_call(void)
+/* Built without FP/SIMD registers: GCC would otherwise load the message's
+ * initial value through q0/q1, and the kernel would then save this task's
+ * FP/SIMD state at every switch (one_call_fp measures that case). */
+__attribute__((target("general-regs-only"))) static void one_call(void)
+{
+	struct ipc_msg m = { .tag = 1, .w = { 1, 2, 3, 4 } };
+
+	ipc_call(2, &m, LOUPE_TIMEOUT_NEVER);
+}
+
+/* The same as GCC compiles it by default: the message's initial value
+ * comes through q0/q1, as structure copies often do, so this client uses
+ * FP/SIMD between calls and its registers are saved once per round trip
+ * (docs/scheduler.md, "FP/SIMD registers"). */
+static void one_call_fp(void)
 {
 	struct ipc_msg m = { .tag = 1, .w = { 1, 2, 3, 4 } };
 
@@ -202,7 +216,8 @@ int main(int argc, char **argv)
 	/* scripts/ipcprofile.py: loop for ever while QEMU logs every
 	 * instruction executed. */
 	if (argc > 2 && !strcmp(argv[1], "profile")) {
-		void (*op)(void) = strcmp(argv[2], "notify") ? one_call : one_notify;
+		void (*op)(void) = !strcmp(argv[2], "notify") ? one_notify :
+				   !strcmp(argv[2], "call-fp") ? one_call_fp : one_call;
 
 		printf("ipcbench: profiling %s\n", argv[2]);
 		for (;;)
@@ -215,6 +230,7 @@ int main(int argc, char **argv)
 	       "per iteration\n", cpus, cpus > 1 ? "s" : "", overhead.insns_median,
 	       overhead.ns_median);
 	measure("call+reply round trip, same CPU", one_call);
+	measure("call+reply, FP/SIMD client, same CPU", one_call_fp);
 	measure("notification round trip, same CPU", one_notify);
 	if (cpus > 1) {
 		if (set_affinity(echo_tid, 1u << 1) || set_affinity(pong_tid, 1u << 1))

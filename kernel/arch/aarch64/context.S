@@ -24,6 +24,23 @@ context_switch:
 	ret
 	.size context_switch, . - context_switch
 
+	.global context_switch_to_user
+	.type context_switch_to_user, %function
+context_switch_to_user:
+	/* The same save as context_switch: a debugger reads it the same
+	 * way, and a later context_switch into *from resumes our caller. */
+	stp	x19, x20, [x0, #0]
+	stp	x21, x22, [x0, #16]
+	stp	x23, x24, [x0, #32]
+	stp	x25, x26, [x0, #48]
+	stp	x27, x28, [x0, #64]
+	stp	x29, x30, [x0, #80]
+	mov	x9, sp
+	str	x9, [x0, #96]
+	mov	sp, x1
+	b	fast_resume_user
+	.size context_switch_to_user, . - context_switch_to_user
+
 /* The kernel is built without FP/SIMD code generation; these two are the
  * only places it touches those registers. */
 	.arch_extension fp

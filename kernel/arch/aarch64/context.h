@@ -23,6 +23,14 @@ _Static_assert(__builtin_offsetof(struct cpu_context, sp) == CTX_SP, "CTX_SP");
 /* Save the caller's state in *from, load *to, and return into it. */
 void context_switch(struct cpu_context *from, struct cpu_context *to);
 
+/* Save the caller's state in *from as context_switch does, then leave
+ * this stack for `frame`, the user registers at the top of another task's
+ * kernel stack, and return to user space through it (vectors.S
+ * fast_resume_user): the IPC fast path resumes a task that blocked in it
+ * without running its kernel context. */
+struct trap_frame;
+void context_switch_to_user(struct cpu_context *from, struct trap_frame *frame);
+
 /* A new user task's first instructions (vectors.S): finish the switch and
  * return to EL0 through the trap frame at the top of its kernel stack. */
 void task_first_entry(void);
@@ -36,6 +44,7 @@ struct fpsimd_state {
 	__uint128_t v[32];
 	uint32_t fpsr, fpcr;
 	uint64_t gen;
+	uint32_t keep; /* switch-ins left that hand the registers back untrapped */
 };
 
 void fpsimd_save(struct fpsimd_state *st);

@@ -20,6 +20,7 @@ static void load_current(struct fpsimd_cpu *c)
 		fpsimd_restore(&t->fp);
 	c->regs_of = t;
 	c->gen = t->fp.gen;
+	t->fp.keep = FPSIMD_KEEP_SWITCHES;
 	fpsimd_set_el0_access(c, true);
 }
 

@@ -13,8 +13,13 @@
  *
  * When the registers still hold exactly what a task saved last (no other
  * task loaded its own since, and the task ran nowhere else), it gets them
- * back without a trap or a reload: save generations tell.
+ * back without a trap or a reload: save generations tell. But then it
+ * could use them unseen, so it would be saved at every switch-out even
+ * if it never touched them again; a task gets them back that way only
+ * FPSIMD_KEEP_SWITCHES times after a trap, then traps once more, which
+ * costs no reload. A task that stopped using FP/SIMD stops being saved.
  */
+#define FPSIMD_KEEP_SWITCHES 16
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -71,7 +76,9 @@ static inline void fpsimd_switch(struct task *prev, struct task *next, unsigned 
 		c->gen = prev->fp.gen = (++c->seq << 3) | cpu;
 		c->regs_of = prev;
 	}
-	keep = next->vm && c->regs_of == next && c->gen == next->fp.gen;
+	keep = next->vm && c->regs_of == next && c->gen == next->fp.gen && next->fp.keep;
+	if (keep)
+		next->fp.keep--;
 	if (keep != c->el0_on)
 		fpsimd_set_el0_access(c, keep);
 }

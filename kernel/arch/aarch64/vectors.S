@@ -226,6 +226,18 @@ task_first_return:
 	restore_frame 0
 
 /*
+ * context_switch_to_user (context.S) lands here on the resumed task's
+ * kernel stack, sp at its user registers, which the IPC fast path filled
+ * with the answer: finish the switch in C, then return to user space.
+ * The frame record stored at entry links a backtrace into user code.
+ */
+	.global fast_resume_user
+fast_resume_user:
+	add	x29, sp, #TF_FRAME_RECORD
+	bl	ipc_fast_resumed
+	restore_frame 0
+
+/*
  * The stack ran into its guard page. Nothing can be pushed there, so move
  * to this CPU's emergency stack (percpu.emergency_sp via TPIDR_EL1),
  * keeping every register for the report. TPIDRRO_EL0 serves as scratch:
