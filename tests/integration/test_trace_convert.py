@@ -127,6 +127,38 @@ def test_ipc_handoff_records_give_switches_wakeups_syscalls_and_arrows():
     assert len(outs) == 2 and outs.keys() == ins.keys()
 
 
+def test_handoff_that_ends_the_partners_wait_is_two_records_for_a_round_trip():
+    """Format 3: when the partner blocked in the fast path too, the kernel
+    resumes it straight in user space and its IPC_RECV_DONE / IPC_CALL_DONE
+    is not recorded; bit TRACE_HANDOFF_ENDS_WAIT of handoff_tid says the
+    handoff ended it, with the badge above. The same slices and arrows as
+    from four records, the partner's part 1 ns after the handoff."""
+    ends = 1 << L.defines["TRACE_HANDOFF_ENDS_WAIT"]
+    badge = 0x42 << L.defines["TRACE_HANDOFF_BADGE_SHIFT"]
+    evs = [(50, "IPC_RECV", 0, SERVER, EP, 0, 0),
+           (60, "SCHED_SWITCH", 0, SERVER, CLIENT, 1, 0),
+           (100, "IPC_CALL", 0, CLIENT, EP, 7, SERVER | ends | badge),
+           (200, "IPC_REPLY_RECV", 0, SERVER, EP, 7, CLIENT | ends),
+           (300, "IPC_CALL", 0, CLIENT, EP, 8, SERVER | ends | badge)]
+    doc, warnings = converted(make_trace(evs, ncpus=1, names=NAMES, export_ts=400))
+    assert warnings == []
+    d = Decimal
+    received = [(e["tid"], e["ts"], e["args"]["msg"], e["args"]["badge"])
+                for e in events(doc, "X", "ipc_received")]
+    assert received == [(SERVER, d("0.101"), 7, 0x42), (SERVER, d("0.301"), 8, 0x42)]
+    returns = [(e["tid"], e["ts"], e["args"]["msg"]) for e in events(doc, "X", "ipc_return")]
+    assert returns == [(CLIENT, d("0.201"), 7)]
+    calls = [(e["ts"], e["dur"], e["args"]["handoff_tid"]) for e in events(doc, "X", "ipc_call")]
+    assert calls[0] == (d("0.1"), d("0.101"), SERVER)
+    syscalls = sorted((e["tid"], e["name"], e["ts"], e["dur"]) for e in events(doc, "X", "syscall"))
+    assert syscalls[:3] == [(CLIENT, "syscall ipc_call", d("0.1"), d("0.101")),
+                            (CLIENT, "syscall ipc_call", d("0.3"), d("0.1")),
+                            (SERVER, "syscall ipc_recv", d("0.05"), d("0.051"))]
+    outs = {e["bind_id"]: e for e in events(doc) if e.get("flow_out")}
+    ins = {e["bind_id"]: e for e in events(doc) if e.get("flow_in")}
+    assert len(outs) == 3 and outs.keys() == ins.keys()
+
+
 def test_failed_receive_ends_with_syscall_exit():
     evs = [(50, "IPC_RECV", 0, SERVER, EP, 0, 0),
            (90, "SYSCALL_EXIT", 0, SERVER, 0x419, 0, (1 << 64) - 32)]

@@ -241,7 +241,9 @@ class Converter:
         return partner, ends
 
     def partner_record(self, r, partner, a2):
-        """The record the partner would have made itself at this moment."""
+        """The record the partner would have made itself once resumed. The
+        caller draws it 1 ns after the handoff record: the partner runs
+        just after it, and an arrow must land after it leaves."""
         p = dict(r)
         p["tid"], p["a2"] = partner, a2
         return p
@@ -277,7 +279,7 @@ class Converter:
         partner, ends = self.handoff(r, ns, a)
         if partner and ends:
             badge = r["a2"] >> self.L.defines["TRACE_HANDOFF_BADGE_SHIFT"]
-            self.on_ipc_recv_done(self.partner_record(r, partner, badge), ns,
+            self.on_ipc_recv_done(self.partner_record(r, partner, badge), ns + 1,
                                   {"endpoint": r["a0"], "msg": r["a1"], "badge": badge})
 
     def on_ipc_call_done(self, r, ns, a):
@@ -319,7 +321,7 @@ class Converter:
         if partner and ends:
             # The kernel sets the bit only when the client called the
             # endpoint this receive waits on.
-            self.on_ipc_call_done(self.partner_record(r, partner, 0), ns,
+            self.on_ipc_call_done(self.partner_record(r, partner, 0), ns + 1,
                                   {"endpoint": r["a0"], "msg": r["a1"], "result": 0})
 
     def on_notify_signal(self, r, ns, a):
