@@ -163,6 +163,46 @@ static inline int fast_outcome(struct task *t, const char *reason)
 	return t->ipc_status;
 }
 
+/* What a partner resumed straight into user space would have recorded
+ * as the end of its own call (trace_fast_end's arguments). */
+struct fast_end {
+	uint64_t nr;
+	unsigned id;
+	uint32_t ep, msg;
+	uint64_t a2;
+};
+
+/*
+ * [sched held] Block t, which waits in the fast path on endpoint ep_id
+ * with trace categories `on`, and hand the CPU to `to`; return the outcome
+ * once t runs again. A `to` that blocked in the fast path itself (direct:
+ * its answer is in its user registers already) goes straight back to user
+ * space; to_end is what it would have recorded on the way.
+ */
+static inline __attribute__((always_inline)) int
+fast_switch(struct percpu *cpu, struct task *t, uint32_t on, uint32_t ep_id, const char *reason,
+	    struct task *to, bool direct, const struct fast_end *to_end)
+{
+	t->ipc_fast_ep = ep_id;
+	t->ipc_fast_trace = (uint8_t)on;
+	t->ipc_fast_blocked = true;
+	sched_handoff_begin_locked(cpu, t, to, reason);
+	if (direct) {
+		/* What to's own fast path would do after its switch back (the
+		 * caller cleared its call_on or recv_on). */
+		to->ipc_fast_blocked = false;
+		if (unlikely(to->ipc_fast_trace))
+			trace_fast_end(to->ipc_fast_trace, to_end->nr, to_end->id, to_end->ep,
+				       to_end->msg, to_end->a2, 0);
+		context_switch_to_user(&t->ctx, to->user_frame);
+	} else {
+		context_switch(&t->ctx, &to->ctx);
+	}
+	sched_finish_switch();
+	t->ipc_fast_blocked = false;
+	return fast_outcome(t, reason);
+}
+
 /* After the unlock, as every system call ends: a kill or a preemption
  * that became due while we were away (set by another CPU) is honoured
  * before the return to user space. */
@@ -195,9 +235,10 @@ static inline bool fast_call(struct trap_frame *f, struct percpu *cpu, struct ta
 	direct = r->ipc_fast_blocked;
 	badge = t->caps[slot].badge;
 	list_remove(&r->sched_link);
-	if (direct)
+	if (direct) {
 		fast_deliver_to_frame(r->user_frame, f, badge);
-	else
+		r->recv_on = NULL;
+	} else
 		fast_deliver(&r->ipc_msg, f, badge);
 	r->reply_to = t;
 	t->reply_from = r;
@@ -219,24 +260,9 @@ static inline bool fast_call(struct trap_frame *f, struct percpu *cpu, struct ta
 	}
 	r->ipc_msg.trace_id = msg; /* the server's reply names it */
 	t->call_on = ep; /* for ps: which endpoint we wait on */
-	t->ipc_fast_ep = ep_id;
-	t->ipc_fast_trace = (uint8_t)on;
-	t->ipc_fast_blocked = true;
-	sched_handoff_begin_locked(cpu, t, r, "ipc reply");
-	if (direct) {
-		/* What r's own fast path would do after its switch back. */
-		r->ipc_fast_blocked = false;
-		r->recv_on = NULL;
-		if (unlikely(r->ipc_fast_trace))
-			trace_fast_end(r->ipc_fast_trace, LOUPE_SYS_ipc_reply_recv,
-				       TRACE_EV_IPC_RECV_DONE, ep_id, msg, badge, 0);
-		context_switch_to_user(&t->ctx, r->user_frame);
-	} else {
-		context_switch(&t->ctx, &r->ctx);
-	}
-	sched_finish_switch();
-	t->ipc_fast_blocked = false;
-	err = fast_outcome(t, "ipc reply");
+	err = fast_switch(cpu, t, on, ep_id, "ipc reply", r, direct,
+			  &(struct fast_end){ LOUPE_SYS_ipc_reply_recv, TRACE_EV_IPC_RECV_DONE,
+					      ep_id, msg, badge });
 	t->call_on = NULL;
 	/* Back with the reply (or killed: -EINTR, as on the general path). */
 	fast_finish(f, t, err);
@@ -270,9 +296,10 @@ static inline bool fast_reply_recv(struct trap_frame *f, struct percpu *cpu, str
 
 	/* The reply (reply_locked's work), then the wait (recv_locked's). */
 	direct = caller->ipc_fast_blocked;
-	if (direct)
+	if (direct) {
 		fast_deliver_to_frame(caller->user_frame, f, 0);
-	else
+		caller->call_on = NULL;
+	} else
 		fast_deliver(&caller->ipc_msg, f, 0);
 	caller->reply_from = NULL;
 	t->reply_to = NULL;
@@ -292,25 +319,9 @@ static inline bool fast_reply_recv(struct trap_frame *f, struct percpu *cpu, str
 		trace_fast_begin(on, LOUPE_SYS_ipc_reply_recv, f->x[0], TRACE_EV_IPC_REPLY_RECV,
 				 ep_id, t->ipc_msg.trace_id, handoff);
 	}
-	t->ipc_fast_ep = ep_id;
-	t->ipc_fast_trace = (uint8_t)on;
-	t->ipc_fast_blocked = true;
-	sched_handoff_begin_locked(cpu, t, caller, "ipc recv");
-	if (direct) {
-		/* What the caller's own fast path would do after its switch. */
-		caller->ipc_fast_blocked = false;
-		caller->call_on = NULL;
-		if (unlikely(caller->ipc_fast_trace))
-			trace_fast_end(caller->ipc_fast_trace, LOUPE_SYS_ipc_call,
-				       TRACE_EV_IPC_CALL_DONE, caller->ipc_fast_ep,
-				       t->ipc_msg.trace_id, 0, 0);
-		context_switch_to_user(&t->ctx, caller->user_frame);
-	} else {
-		context_switch(&t->ctx, &caller->ctx);
-	}
-	sched_finish_switch();
-	t->ipc_fast_blocked = false;
-	err = fast_outcome(t, "ipc recv");
+	err = fast_switch(cpu, t, on, ep_id, "ipc recv", caller, direct,
+			  &(struct fast_end){ LOUPE_SYS_ipc_call, TRACE_EV_IPC_CALL_DONE,
+					      caller->ipc_fast_ep, t->ipc_msg.trace_id, 0 });
 	t->recv_on = NULL;
 	fast_finish(f, t, err);
 	if (unlikely(on))
