@@ -70,8 +70,8 @@ static void handle_abort(struct trap_frame *f)
 }
 
 /*
- * A system call. The IPC fast path goes first, with interrupts still masked
- * from the exception entry; anything it declines takes the general route.
+ * A system call the IPC fast path declined (vectors.S tries it first, with
+ * interrupts still masked from the exception entry): the general route.
  */
 void user_svc(struct trap_frame *f)
 {
