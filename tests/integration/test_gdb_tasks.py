@@ -176,3 +176,40 @@ def test_lp_trace_from_a_core_file(tmp_path):
     # The virtual timer (interrupt 27) ticked on both CPUs' tracks.
     ticks = [e for e in doc["traceEvents"] if e["ph"] == "X" and e["name"].startswith("irq 27")]
     assert len(ticks) > 500 and len({e["tid"] for e in ticks}) == 2, doc["metadata"]
+
+
+def test_task_blocked_in_the_ipc_fast_path_has_a_backtrace(console):
+    """ipcbench's client and server call each other for ever on one CPU:
+    whichever is not running is blocked in the IPC fast path, switched out
+    with the same saved context as any blocked task (even when it will be
+    resumed straight into user space), so lp-bt walks from the switch
+    through ipc_fastpath and the exception entry into its user code."""
+    port = loupe.free_port()
+    c = console(smp=1, gdbport=port)
+    c.expect("init> ")
+    c.child.sendline("run ipcbench profile call")
+    c.expect("ipcbench: profiling call")
+    build = loupe.build_dir()
+
+    def gdb(*commands):
+        ex = ["target remote 127.0.0.1:%d" % port, *commands, "detach"]
+        return subprocess.run(
+            ["gdb-multiarch", "-q", "-nx", "-batch", "-iex", "add-auto-load-safe-path " + build,
+             *[arg for e in ex for arg in ("-ex", e)], build + "/kernel.elf"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120).stdout
+
+    ps = gdb("lp-ps")
+    tids = re.findall(r"^ +(\d+) +ipcbench ", ps, re.M)
+    assert len(tids) == 3, ps  # the driver, echo, pong (waiting on a notification)
+    out = gdb("lp-ps", *["lp-bt %s" % t for t in tids])
+    blocked = re.findall(r"^Task (\d+) \(ipcbench\), blocked, from its saved context.*?(?=^Task |\Z)",
+                         out, re.M | re.S)
+    traces = re.split(r"^(?=Task \d+ \(ipcbench\))", out, flags=re.M)
+    fast = [t for t in traces if "ipc_fastpath+" in t]
+    assert fast, out
+    for t in fast:
+        assert re.search(r"^#0 +0x[0-9a-f]+ in context_switch\+0x0", t, re.M), t
+        assert "el0_sync+" in t, t
+        assert re.search(r"in (ipc_call|ipc_reply_recv)\+0x[0-9a-f]+ \[user: ipcbench\]", t), t
+    assert blocked, out
+    assert re.search(r"^ +\d+ +ipcbench +blocked .* ipc (reply|recv)", out, re.M), out
