@@ -239,12 +239,7 @@ static void switch_locked(struct task *want)
 	else
 		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next),
 				     trace_prev_state(prev), want != NULL);
-	switch_user_state(prev, next, cpu->index);
-	cpu->current = next;
-	if (CONFIG_TRACE)
-		trace_set_current(cpu, TRACE_TID_OF(next));
-	cpu->switch_prev = prev;
-	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
+	sched_switch_user_and_current(cpu, prev, next);
 	context_switch(&prev->ctx, &next->ctx);
 	/* Running as prev again, perhaps on another CPU. */
 	sched_finish_switch();

@@ -33,6 +33,20 @@ switch_user_state(struct task *prev, struct task *next, unsigned cpu)
 /* [sched held] prev ended: its parent may reap it (sched.c). */
 void sched_zombie_switched_out(struct task *prev);
 
+/* [sched held] The last steps before the stack switch, for every switch:
+ * user state, this CPU's current task (and the tracer's copy), and what
+ * the next task's first step back (sched_finish_switch) needs. */
+static inline __attribute__((always_inline)) void
+sched_switch_user_and_current(struct percpu *cpu, struct task *prev, struct task *next)
+{
+	switch_user_state(prev, next, cpu->index);
+	cpu->current = next;
+	if (CONFIG_TRACE)
+		trace_set_current(cpu, TRACE_TID_OF(next));
+	cpu->switch_prev = prev;
+	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
+}
+
 /* [sched held] Just switched in: the task we came from is off this CPU's
  * stack now, so another CPU may run it (or its parent reap it). */
 static inline __attribute__((always_inline)) void sched_finish_switch(void)
@@ -77,12 +91,7 @@ sched_handoff_begin_locked(struct percpu *cpu, struct task *prev, struct task *n
 		cpu->trace_switch_done = false;
 	else
 		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), TRACE_TASK_BLOCKED, 1);
-	switch_user_state(prev, next, cpu->index);
-	cpu->current = next;
-	if (CONFIG_TRACE)
-		trace_set_current(cpu, TRACE_TID_OF(next));
-	cpu->switch_prev = prev;
-	cpu->progress_tick = cpu->ticks; /* watchdog_touch(), without the call */
+	sched_switch_user_and_current(cpu, prev, next);
 }
 
 static inline __attribute__((always_inline)) void

@@ -1,10 +1,8 @@
 /*
  * Kernel thread switching and the FP/SIMD register file (context.h).
  */
-	.text
-	.global context_switch
-	.type context_switch, %function
-context_switch:
+/* The caller's struct cpu_context into *x0. */
+.macro save_context
 	stp	x19, x20, [x0, #0]
 	stp	x21, x22, [x0, #16]
 	stp	x23, x24, [x0, #32]
@@ -13,6 +11,13 @@ context_switch:
 	stp	x29, x30, [x0, #80]
 	mov	x9, sp
 	str	x9, [x0, #96]
+.endm
+
+	.text
+	.global context_switch
+	.type context_switch, %function
+context_switch:
+	save_context
 	ldp	x19, x20, [x1, #0]
 	ldp	x21, x22, [x1, #16]
 	ldp	x23, x24, [x1, #32]
@@ -29,14 +34,7 @@ context_switch:
 context_switch_to_user:
 	/* The same save as context_switch: a debugger reads it the same
 	 * way, and a later context_switch into *from resumes our caller. */
-	stp	x19, x20, [x0, #0]
-	stp	x21, x22, [x0, #16]
-	stp	x23, x24, [x0, #32]
-	stp	x25, x26, [x0, #48]
-	stp	x27, x28, [x0, #64]
-	stp	x29, x30, [x0, #80]
-	mov	x9, sp
-	str	x9, [x0, #96]
+	save_context
 	mov	sp, x1
 	b	fast_resume_user
 	.size context_switch_to_user, . - context_switch_to_user
