@@ -7,7 +7,7 @@ block (-accel tcg,one-insn-per-tb=on) and -icount shift=0,sleep=off. Once
 script turns on QEMU's execution log (`log exec,nochain` on the HMP
 monitor) for a moment: every executed instruction is then one "Trace"
 line with its pc. Round trips are cut at each entry of ipcbench's
-one_call (or one_notify) function, and every pc is charged to the symbol
+one_call (one_call_fp, one_notify) function, and every pc is charged to the symbol
 that contains it, from the kernel's ELF and ipcbench's (shown as user:NAME). The report shows
 the median round trip and, over the round trips of exactly that length
 (those no timer tick landed in), the instructions per symbol.

@@ -67,11 +67,9 @@ static inline __attribute__((always_inline)) void sched_finish_switch(void)
  * blocks without a deadline and next, a BLOCKED user task off every queue
  * that sched_can_handoff_locked() accepted, runs here at once. This is
  * switch_locked's work for exactly this case: no run queue, idle mask or
- * deadline of prev is touched. Returns when prev runs again, for whatever
- * reason, perhaps on another CPU: the caller checks why.
- *
- * sched_handoff_begin_locked is all of it but the switch itself, for the
- * fast path's direct resume (context_switch_to_user).
+ * deadline of prev is touched. All of it but the switch itself, which the
+ * fast path makes with context_switch, or context_switch_to_user for a
+ * partner it resumes straight into user space (fast_switch in fastpath.c).
  */
 static inline __attribute__((always_inline)) void
 sched_handoff_begin_locked(struct percpu *cpu, struct task *prev, struct task *next,
@@ -92,12 +90,4 @@ sched_handoff_begin_locked(struct percpu *cpu, struct task *prev, struct task *n
 	else
 		TRACE_POINT_IRQS_OFF(SCHED, SCHED_SWITCH, TRACE_TID_OF(next), TRACE_TASK_BLOCKED, 1);
 	sched_switch_user_and_current(cpu, prev, next);
-}
-
-static inline __attribute__((always_inline)) void
-sched_handoff_locked(struct percpu *cpu, struct task *prev, struct task *next, const char *reason)
-{
-	sched_handoff_begin_locked(cpu, prev, next, reason);
-	context_switch(&prev->ctx, &next->ctx);
-	sched_finish_switch();
 }

@@ -5,7 +5,7 @@
  * vectors.S calls ipc_fastpath() for every svc from EL0, right after
  * saving the user registers and before the general dispatch
  * (trap_el0_sync, user_svc, syscall_dispatch); one call does the whole
- * system call, handoff included (sched_handoff_locked, inline).
+ * system call, handoff included (fast_switch, inline).
  *
  * The common case of a client/server round trip is: the client calls an
  * endpoint on which the server already waits, and the server answers and
@@ -16,7 +16,7 @@
  * a struct on the stack, the run queue, returning through three layers --
  * is overhead. Here the call is decided with interrupts still masked from
  * the exception entry, under the scheduler lock taken once, and the CPU
- * goes directly to the partner (sched_handoff_locked).
+ * goes directly to the partner (fast_switch).
  *
  * Every condition the fast path does not handle sends the call to the
  * general path (ipc.c) before anything has changed: a capability
@@ -70,7 +70,7 @@ static inline void fast_finish(struct trap_frame *f, struct task *t, int err)
  * (no capability: the fast path never takes one). */
 static inline void fast_deliver(struct ipc_msg *to, const struct trap_frame *f, uint64_t badge)
 {
-	to->tag = f->x[1] & ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+	to->tag = tag_as_delivered(f->x[1]);
 	to->w[0] = f->x[2];
 	to->w[1] = f->x[3];
 	to->w[2] = f->x[4];
@@ -87,7 +87,7 @@ static inline void fast_deliver_to_frame(struct trap_frame *to, const struct tra
 					 uint64_t badge)
 {
 	to->x[0] = 0;
-	to->x[1] = f->x[1] & ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+	to->x[1] = tag_as_delivered(f->x[1]);
 	to->x[2] = f->x[2];
 	to->x[3] = f->x[3];
 	to->x[4] = f->x[4];

@@ -48,7 +48,7 @@ static void transfer(struct ipc_msg *to_msg, struct task *to, const struct ipc_m
 	msg_words_copy(to_msg, from);
 	to_msg->badge = badge;
 	to_msg->cap.obj = NULL;
-	to_msg->tag &= ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+	to_msg->tag = tag_as_delivered(to_msg->tag);
 	if (!from->cap.obj || (slot = cap_free_slot(to)) < 0)
 		return;
 	cap_install(to, (uint64_t)slot, from->cap.obj, from->cap.rights, from->cap.badge);
@@ -255,7 +255,7 @@ int ipc_recv(uint64_t slot, uint64_t timeout)
 static void answer_locked(struct task *caller, const struct ipc_msg *msg)
 {
 	msg_words_copy(&caller->ipc_msg, msg);
-	caller->ipc_msg.tag &= ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+	caller->ipc_msg.tag = tag_as_delivered(caller->ipc_msg.tag);
 	caller->ipc_msg.badge = 0;
 	caller->ipc_msg.cap.obj = NULL;
 	caller->reply_from = NULL;

@@ -2,6 +2,8 @@
 
 #include <stdint.h>
 
+#include "loupe/ipc.h"
+
 /* Shared by the general IPC path (ipc.c) and the fast path (fastpath.c). */
 struct task;
 
@@ -13,6 +15,14 @@ struct task;
  * kill and timeout. Returns the status. The caller checked kill_pending. */
 int wait_for_outcome(struct task *t, const char *reason, uint64_t deadline,
 		     struct task *handoff);
+
+/* The tag a receiver gets: the sender's without its capability-transfer
+ * fields, which describe the sender's slot (transfer() sets the
+ * receiver's own when a capability arrives). */
+static inline uint64_t tag_as_delivered(uint64_t tag)
+{
+	return tag & ~(uint64_t)(LOUPE_TAG_CAP | (0xffull << 24));
+}
 
 /* A new message number for the trace (never 0: 0 means "none"). Inline:
  * the fast path asks for one per traced call. */

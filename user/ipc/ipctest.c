@@ -77,6 +77,11 @@ static int spawn_role(const char *role, const char *arg, const struct grant *g, 
 	return tid;
 }
 
+static long set_affinity(int tid, uint32_t mask)
+{
+	return loupe_syscall(LOUPE_SYS_set_affinity, tid, mask, 0);
+}
+
 /* Wait for a child; 0 if it exited with status 0. */
 static int wait_ok(int tid)
 {
@@ -512,8 +517,6 @@ static int test_killed_mid_call(void)
 	return 0;
 }
 
-static long set_affinity(int tid, uint32_t mask);
-
 /*
  * A caller killed while its server holds the call is READY (it must run
  * to die) but still the server's reply_to. A server of higher priority
@@ -787,11 +790,6 @@ static int test_object_names(void)
 	for (int s = 0; s <= 2; s++)
 		cap_delete(s);
 	return 0;
-}
-
-static long set_affinity(int tid, uint32_t mask)
-{
-	return loupe_syscall(LOUPE_SYS_set_affinity, tid, mask, 0);
 }
 
 /*

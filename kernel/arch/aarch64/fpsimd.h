@@ -19,13 +19,14 @@
  * FPSIMD_KEEP_SWITCHES times after a trap, then traps once more, which
  * costs no reload. A task that stopped using FP/SIMD stops being saved.
  */
-#define FPSIMD_KEEP_SWITCHES 16
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/aarch64/sysregs.h"
 #include "core/percpu.h"
 #include "core/task.h"
+
+#define FPSIMD_KEEP_SWITCHES 16 /* see above */
 
 /*
  * What this CPU's FP/SIMD registers hold: regs_of's state as it saved it
@@ -50,7 +51,6 @@ static inline void fpsimd_set_el0_access(struct fpsimd_cpu *c, bool on)
 	__asm__ volatile("msr cpacr_el1, %0\n\tisb" ::"r"(cpacr) : "memory");
 	c->el0_on = on;
 }
-
 
 /* fpsimd_save (context.S) uses only x0 and x9-x11: calling it like this
  * lets the compiler keep everything else in registers across the call,
