@@ -109,6 +109,22 @@ class Console:
         # Drop the echoed command line.
         return out.split("\n", 1)[1] if "\n" in out else ""
 
+    def ps_with_console_server_idle(self, prompt="loupe> ", tries=5):
+        """init's ps, taken when the console server is not running.
+
+        The console server answers init's read of the line "ps" and only
+        then finishes its own request (a trace mark, then back to
+        ipc_recv); on another CPU, init's snapshot can catch it in between,
+        still running. That is a true answer, just not the idle state the
+        callers compare, so take another snapshot; any other state ends
+        the search."""
+        for _ in range(tries):
+            out = self.command("ps", prompt=prompt)
+            state = re.search(r"^ *\d+  console +([a-z]+) ", out, re.M)
+            if not state or state.group(1) != "running":
+                return out
+        raise AssertionError("the console server ran in %d snapshots:\n%s" % (tries, out))
+
     def wait_exit(self, timeout=BOOT_TIMEOUT):
         self.child.expect(pexpect.EOF, timeout=timeout)
         self.child.close()

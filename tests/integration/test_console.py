@@ -33,7 +33,7 @@ def test_console_server_serves_input_output_and_kernel_log(console, smp):
     c.expect(PROMPT)
     # Typed input reaches init through the server (interrupt-driven: the
     # server only reads the UART when its irq notification fires).
-    out = c.command("ps", prompt=PROMPT)
+    out = c.ps_with_console_server_idle(PROMPT)
     rows = ps_rows(out)
     assert rows["console"][0] == "blocked", out
     assert re.fullmatch(r"ipc recv ep\d+", rows["console"][1]), out

@@ -177,7 +177,7 @@ def make_core(machine, tmp):
     console = boot("qemu", cmdline="panic=poweroff coredump=%s" % core)
     machine.console = console
     console.expect(PROMPT)
-    machine.ps_before = console.command("ps", prompt=PROMPT)
+    machine.ps_before = console.ps_with_console_server_idle(PROMPT)
     machine.target = console.target
     start_crasher(machine)
     crash_script = tmp / "crash_a_cpu.py"
@@ -229,7 +229,7 @@ def test_lp_ps_lists_what_ps_lists(machine):
     if machine.kind == "core":
         ps = machine.ps_before  # crasher started after it
     else:
-        ps = machine.console.command("ps", prompt=PROMPT)
+        ps = machine.console.ps_with_console_server_idle(PROMPT)
     expected = ps_table(ps)
     assert expected.get(1, {}).get("name") == "init", ps
     out = gdb_batch("lp-ps", target=machine.target)
