@@ -97,18 +97,50 @@ def frame_records(fp, task, space="kernel", limit=MAX_FRAMES):
         yield "stopped after %d frames" % limit
 
 
-def saved_context_frames(t):
-    """Frames of a switched-out task, from t->ctx."""
+# The routines that fill t->ctx, with the same save sequence (context.S).
+SWITCH_ROUTINES = ("context_switch", "context_switch_to_user")
+
+
+def switch_routine(lr):
+    """Which routine saved a context whose return address is lr: the
+    target of the BL just before it. The IPC fast path leaves by
+    context_switch_to_user, everything else by context_switch; a call
+    this cannot decode is taken as the common one."""
+    try:
+        insn = struct.unpack("<I", common.read_bytes(lr - 4, 4, "the call before t->ctx.lr"))[0]
+    except LoupeError:
+        return "context_switch"
+    if insn & 0xFC000000 != 0x94000000:  # BL: 0b100101, imm26 in words
+        return "context_switch"
+    offset = (insn & 0x03FFFFFF) << 2
+    if offset & (1 << 27):
+        offset -= 1 << 28
+    target = (lr - 4 + offset) & (2**64 - 1)
+    for name in SWITCH_ROUTINES:
+        try:
+            if target == kernel_address_of(name):
+                return name
+        except LoupeError:  # a stage built without the IPC fast path
+            pass
+    return "context_switch"
+
+
+def saved_context(t):
+    """(how, frames) of a switched-out task, from t->ctx."""
     ctx = t["ctx"]
     lr, fp = int(ctx["lr"]), int(ctx["fp"])
     if lr == 0:
-        return ["no saved context: it has never been switched out"]
+        return ("its saved context (t->ctx)",
+                ["no saved context: it has never been switched out"])
     first_entry = kernel_address_of("task_first_entry")
     if lr == first_entry and tasks.state_name(t) in ("created", "ready"):
-        return [Frame(first_entry, False, "kernel", None),
-                "not started yet: its first switch lands in task_first_entry"]
-    return [Frame(kernel_address_of("context_switch"), False, "kernel", None),
-            Frame(lr, True, "kernel", None)] + list(frame_records(fp, t))
+        return ("its saved context (t->ctx)",
+                [Frame(first_entry, False, "kernel", None),
+                 "not started yet: its first switch lands in task_first_entry"])
+    routine = switch_routine(lr)
+    return ("its saved context (t->ctx, from %s)" % routine,
+            [Frame(kernel_address_of(routine), False, "kernel", None),
+             Frame(lr, True, "kernel", None)] + list(frame_records(fp, t)))
 
 
 def register_frames(pc, fp, t):
@@ -194,7 +226,7 @@ def task_frames(t):
                     % (cpu, thread.num), user_mode_frames(thread, t))
         return ("the live registers of CPU %d (GDB thread %d, GDB's unwinder)"
                 % (cpu, thread.num), gdb_unwinder_frames(thread, bool(int(t["vm"]))))
-    return "its saved context (t->ctx, from context_switch)", saved_context_frames(t)
+    return saved_context(t)
 
 
 def describe(frame, t):
@@ -233,7 +265,8 @@ Usage: lp-bt [TASK]     TASK by id, name or struct task pointer; without
                         its CPU)
 
 A switched-out task is unwound from its saved context (t->ctx): frame #0
-is context_switch, where it stopped, and the frame-pointer chain leads up
+is context_switch (context_switch_to_user for a task that blocked in the
+IPC fast path), where it stopped, and the frame-pointer chain leads up
 through the scheduler to what it waits on and, for a user task, through
 the exception entry into its user code (read through its own page
 tables). A task running on a CPU is unwound by GDB from that CPU's

@@ -183,7 +183,8 @@ def test_task_blocked_in_the_ipc_fast_path_has_a_backtrace(console):
     whichever is not running is blocked in the IPC fast path, switched out
     with the same saved context as any blocked task (even when it will be
     resumed straight into user space), so lp-bt walks from the switch
-    through ipc_fastpath and the exception entry into its user code."""
+    routine that saved it through ipc_fastpath and the exception entry
+    into its user code."""
     port = loupe.free_port()
     c = console(smp=1, gdbport=port)
     c.expect("init> ")
@@ -207,9 +208,19 @@ def test_task_blocked_in_the_ipc_fast_path_has_a_backtrace(console):
     traces = re.split(r"^(?=Task \d+ \(ipcbench\))", out, flags=re.M)
     fast = [t for t in traces if "ipc_fastpath+" in t]
     assert fast, out
+    routines = set()
     for t in fast:
-        assert re.search(r"^#0 +0x[0-9a-f]+ in context_switch\+0x0", t, re.M), t
+        # Frame #0 names the routine that saved the context, and the
+        # heading says the same.
+        m = re.search(r"^#0 +0x[0-9a-f]+ in (context_switch(?:_to_user)?)\+0x0", t, re.M)
+        assert m and "(t->ctx, from %s)" % m.group(1) in t, t
+        routines.add(m.group(1))
         assert "el0_sync+" in t, t
         assert re.search(r"in (ipc_call|ipc_reply_recv)\+0x[0-9a-f]+ \[user: ipcbench\]", t), t
+    # A partner that blocked in the fast path is resumed straight into
+    # user space (context_switch_to_user); only a partner that blocked on
+    # the general path, as each does once at the start, gets a
+    # context_switch from it.
+    assert "context_switch_to_user" in routines, out
     assert blocked, out
     assert re.search(r"^ +\d+ +ipcbench +blocked .* ipc (reply|recv)", out, re.M), out
