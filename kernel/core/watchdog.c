@@ -9,6 +9,7 @@
 #include "core/printk.h"
 #include "core/symbols.h"
 #include "core/timer.h"
+#include "debug/gdbstub.h"
 
 #define WATCHDOG_TICKS ((uint64_t)WATCHDOG_SECONDS * TIMER_HZ)
 
@@ -59,8 +60,10 @@ static void check_others(struct percpu *me)
 		if (i == me->index || !__atomic_load_n(&percpu[i].online, __ATOMIC_ACQUIRE))
 			continue;
 		ticks = __atomic_load_n(&percpu[i].ticks, __ATOMIC_RELAXED);
+		/* A CPU the debugger parked is not stuck; its silence counts
+		 * from the resume. */
 		if (ticks != heartbeat[me->index][i].seen_ticks ||
-		    heartbeat[me->index][i].seen_at == 0) {
+		    heartbeat[me->index][i].seen_at == 0 || gdbstub_holds_cpus()) {
 			heartbeat[me->index][i].seen_ticks = ticks;
 			heartbeat[me->index][i].seen_at = me->ticks;
 		} else if (me->ticks - heartbeat[me->index][i].seen_at > WATCHDOG_TICKS) {

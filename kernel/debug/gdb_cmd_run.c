@@ -6,6 +6,7 @@
 #include "debug/gdb_hwbreak.h"
 #include "debug/gdb_packet.h"
 #include "debug/gdb_session.h"
+#include "debug/gdb_step.h"
 #include "debug/gdb_swbreak.h"
 #include "debug/gdb_threads.h"
 #include "lib/errno.h"
@@ -34,6 +35,14 @@ enum gdb_action gdb_resume(unsigned long thread, bool step, const char *addr, si
 	}
 	if (new_pc)
 		t.frame->pc = pc;
+	if (step && gdb_step_emulate(t.frame)) {
+		/* Done without running anything: answer as that CPU's stop. */
+		gdb_session.stop = (struct gdb_stop){ .signal = GDB_SIGTRAP,
+						      .kind = GDB_STOP_SIGNAL, .cpu = t.cpu };
+		gdb_session.g_thread = gdb_session.c_thread = 0;
+		r->len = gdb_stop_reply(r->buf, r->size);
+		return GDB_REPLY;
+	}
 	gdb_session.resume_step_cpu = step ? t.cpu : -1;
 	return GDB_RESUME;
 }

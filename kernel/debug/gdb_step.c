@@ -13,6 +13,38 @@ static bool insn_sets_irq_mask(uint32_t insn)
 	       insn == 0xd69f03e0;		    /* eret */
 }
 
+#define PSTATE_DAIF_SHIFT 6
+#define PSTATE_DAIF (0xful << PSTATE_DAIF_SHIFT)
+#define PSTATE_EL_MASK (3ul << 2) /* M[3:2]: the exception level; 0 is EL0 */
+
+/* MSR DAIFSet/DAIFClr, #imm4 (imm4 in CRm, bits 11:8) and MSR DAIF, Xt. */
+#define INSN_MSR_DAIFSET(insn) (((insn) & 0xfffff0ffu) == 0xd50340dfu)
+#define INSN_MSR_DAIFCLR(insn) (((insn) & 0xfffff0ffu) == 0xd50340ffu)
+#define INSN_MSR_DAIF(insn) (((insn) & 0xffffffe0u) == 0xd51b4220u)
+
+bool gdb_step_emulate(struct trap_frame *f)
+{
+	uint32_t insn;
+	uint64_t imm, rt;
+
+	/* At EL0 these trap (SCTLR_EL1.UMA is 0): that must really happen. */
+	if (!(f->pstate & PSTATE_EL_MASK) || safe_copy(&insn, (const void *)f->pc, 4) < 0)
+		return false;
+	imm = (uint64_t)((insn >> 8) & 0xf) << PSTATE_DAIF_SHIFT;
+	if (INSN_MSR_DAIFSET(insn)) {
+		f->pstate |= imm;
+	} else if (INSN_MSR_DAIFCLR(insn)) {
+		f->pstate &= ~imm;
+	} else if (INSN_MSR_DAIF(insn)) {
+		rt = insn & 0x1f;
+		f->pstate = (f->pstate & ~PSTATE_DAIF) | ((rt == 31 ? 0 : f->x[rt]) & PSTATE_DAIF);
+	} else {
+		return false;
+	}
+	f->pc += 4;
+	return true;
+}
+
 void gdb_step_arm(struct gdb_cpu *c)
 {
 	struct trap_frame *f = c->frame;

@@ -150,6 +150,11 @@ bool gdbstub_debug_exception(struct trap_frame *f)
 	return true;
 }
 
+bool gdbstub_holds_cpus(void)
+{
+	return gdbstub_ready() && gdb_allstop_active();
+}
+
 void gdbstub_ipi(struct trap_frame *f)
 {
 	if (gdbstub_ready())

@@ -47,6 +47,11 @@ bool gdbstub_debug_exception(struct trap_frame *f);
  * stopped. f is the frame the IPI interrupted. */
 void gdbstub_ipi(struct trap_frame *f);
 
+/* Whether the debugger holds CPUs stopped, parked with interrupts masked,
+ * while others may run (a single step, a CPU that did not stop): the
+ * watchdog must not take their missing ticks for a hang. */
+bool gdbstub_holds_cpus(void);
+
 /* From crash_finish(): let GDB inspect the crashed kernel. Does not
  * return once GDB could attach. */
 void gdbstub_enter_crash(struct trap_frame *f);

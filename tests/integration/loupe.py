@@ -125,6 +125,16 @@ class Console:
                 return out
         raise AssertionError("the console server ran in %d snapshots:\n%s" % (tries, out))
 
+    def output_so_far(self, wait=2, limit=8000):
+        """The end of what the console printed since the last match, for
+        a failure message: a kernel crash report explains most failures
+        seen from the outside, such as an unexpected stop reply."""
+        try:
+            self.child.expect(pexpect.TIMEOUT, timeout=wait)
+        except pexpect.EOF:
+            pass
+        return re.sub(r"\r+\n", "\n", self.child.before or "")[-limit:]
+
     def wait_exit(self, timeout=BOOT_TIMEOUT):
         self.child.expect(pexpect.EOF, timeout=timeout)
         self.child.close()

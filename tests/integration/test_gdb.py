@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import time
 
 import pexpect
@@ -196,6 +197,55 @@ def test_stepi_advances_one_instruction(gdb):
         assert gdb.value("$pc") == pc + 4 * i
     out = gdb.cmd("bt 1")
     assert "timer_tick" in out, out
+
+
+def kernel_instructions(lab, pattern):
+    """(address, pattern's group 1 or None) of every kernel instruction
+    whose disassembly matches pattern (objdump's "mnemonic\toperands")."""
+    elf = os.path.join(loupe.build_dir(lab), "kernel.elf")
+    dump = subprocess.run(["aarch64-linux-gnu-objdump", "-d", elf], stdout=subprocess.PIPE,
+                          text=True, check=True).stdout
+    return [(int(m.group(1), 16), m.group(2) if m.lastindex > 1 else None)
+            for m in re.finditer(r"^([0-9a-f]+):\s+[0-9a-f]{8}\s+%s$" % pattern, dump, re.M)]
+
+
+def test_stepi_over_instructions_that_write_daif(kernel, gdb):
+    """stepi over msr daif/daifset/daifclr ends on the next instruction
+    with the mask the instruction wrote, D (debug) included. Run for real,
+    an instruction that sets D masks the very step exception that ends the
+    step (arch_irq_restore of flags saved before the debugger cleared D
+    does that), and the step never ended. Each is tried at its address in
+    the kernel with chosen operands; the stopped CPU's registers are put
+    back before the next test continues it."""
+    daif = kernel_instructions(kernel.lab, r"msr\tdaif, (x\d+)")
+    daifset = kernel_instructions(kernel.lab, r"msr\tdaifset, #0xf")
+    daifclr = kernel_instructions(kernel.lab, r"msr\tdaifclr, #0x2")
+    assert daif and daifset and daifclr
+    gdb.cmd("break timer_tick")
+    gdb.cmd("continue")
+    gdb.cmd("delete")
+    saved = {r: gdb.value("$" + r) for r in ("pc", "cpsr", daif[0][1])}
+    cases = [  # (address, registers to set first, DAIF bits expected after)
+        (daif[0][0], {daif[0][1]: 0x3c0, "cpsr": saved["cpsr"] & ~0x3c0}, 0x3c0),
+        (daif[0][0], {daif[0][1]: 0x080, "cpsr": saved["cpsr"] | 0x3c0}, 0x080),
+        (daifset[0][0], {"cpsr": saved["cpsr"] & ~0x3c0}, 0x3c0),
+        (daifclr[0][0], {"cpsr": saved["cpsr"] | 0x3c0}, 0x340),
+    ]
+    try:
+        for address, regs, expected in cases:
+            gdb.cmd("set $pc = 0x%x" % address)
+            for reg, value in regs.items():
+                gdb.cmd("set $%s = 0x%x" % (reg, value))
+            out = gdb.cmd("stepi", timeout=30)
+            assert gdb.value("$pc") == address + 4, out
+            assert gdb.value("$cpsr") & 0x3c0 == expected, out
+    finally:
+        for reg, value in saved.items():
+            gdb.cmd("set $%s = 0x%x" % (reg, value))
+    # The kernel runs on from where it was stopped.
+    gdb.cmd("break timer_tick")
+    assert "timer_tick" in gdb.cmd("continue")
+    gdb.cmd("delete")
 
 
 def source_line(path, text):

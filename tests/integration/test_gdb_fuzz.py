@@ -19,7 +19,11 @@ def test_stub_survives_fuzzing(smp):
     c = boot_with_stub(smp)
     try:
         c.expect("init> ")
-        sent, reply = rsp_fuzz.run(c.port, PACKETS, seed=smp)
+        try:
+            sent, reply = rsp_fuzz.run(c.port, PACKETS, seed=smp)
+        except rsp_fuzz.ProtocolError as e:
+            raise AssertionError("%s\nconsole since the prompt:\n%s"
+                                 % (e, c.output_so_far())) from None
         assert sent >= PACKETS
         assert rsp_fuzz.STOP_REPLY.match(reply), reply
         # Detached again: the kernel still runs and init still answers.
