@@ -11,6 +11,10 @@ that crashes:
   junk between packets      nothing
   cut-off packet + packet   the second packet's answer only
   continue, then Ctrl-C     a stop reply (T02...)
+  step                      a stop reply (T05...)
+
+Console output ('O' packets, the stub's warnings) may come before a stop
+reply, as GDB allows.
 
 Writes only go to addresses that are never mapped, and register writes are
 malformed on purpose, so the kernel keeps running normally underneath.
@@ -71,6 +75,7 @@ class Client:
         self.buf = b""
         self.noack = False
         self.history = collections.deque(maxlen=8)  # for failure reports
+        self.warnings = []
 
     def close(self):
         self.sock.close()
@@ -109,6 +114,16 @@ class Client:
         if not self.noack:
             self.send(b"+")
         return unescape(bytes(data))
+
+    def stop_reply(self):
+        """The stop reply after a resume, past the console output ('O'
+        packets: warnings such as a CPU that did not stop) that may come
+        first, as GDB takes it; the warnings are kept."""
+        r = self.reply()
+        while r.startswith(b"O") and r != b"OK":
+            self.warnings.append(bytes.fromhex(r[1:].decode()).decode(errors="replace"))
+            r = self.reply()
+        return r
 
     def command(self, data):
         """A well-formed packet and its reply (skipping monitor output)."""
@@ -216,14 +231,16 @@ def fuzz_one(client, rng):
         if not client.noack:
             client.expect_ack(b"-")
     elif kind < 0.98:
-        r = client.command(b"s")  # one step of the stopped CPU
+        client.send(frame(b"s"))  # one step of the stopped CPU
+        client.expect_ack()
+        r = client.stop_reply()
         if not STOP_REPLY.match(r):
             raise ProtocolError("step answered %r" % r)
     else:
         client.send(frame(b"c"))
         client.expect_ack()
         client.send(b"\x03")
-        r = client.reply()
+        r = client.stop_reply()
         if not r.startswith(b"T02"):
             raise ProtocolError("Ctrl-C answered %r" % r)
         return 2
