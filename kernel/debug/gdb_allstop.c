@@ -7,8 +7,6 @@
 
 /* How long the owner waits for the other CPUs to take IPI_DEBUG. */
 #define STOP_TIMEOUT_MS 1000
-/* How long the parked CPUs wait for a single step to end (gdb_allstop.h). */
-#define STEP_TIMEOUT_MS 500
 
 struct gdb_cpu gdb_cpus[MAX_CPUS];
 
@@ -30,17 +28,6 @@ static uint64_t run_mask;
  * parked (and would be skipped by the next stop's IPIs) after it runs. */
 static unsigned departed_gen[MAX_CPUS];
 static uint64_t last_released; /* the CPUs the last resume let go */
-/*
- * A step in progress: the generation its resume started and the CPU it
- * released, written by the owner before it releases owner and the
- * generation. served_gen is the generation in which the last stop began
- * (written by each new owner): a step whose generation has been served
- * has ended. lost_step is the step a parked CPU gave up on (-1: none),
- * for the owner it became.
- */
-static bool step_released;
-static unsigned step_gen, served_gen;
-static int step_cpu_released = -1, lost_step = -1;
 
 bool gdb_allstop_active(void)
 {
@@ -61,6 +48,28 @@ static enum gdb_cpu_state cpu_state(unsigned cpu)
 static void set_state(unsigned cpu, enum gdb_cpu_state s)
 {
 	__atomic_store_n(&gdb_cpus[cpu].state, s, __ATOMIC_RELEASE);
+}
+
+/* Wait, interrupts masked, until a resume releases this CPU; then run
+ * again. gen is the resume generation read before this CPU could have
+ * missed a resume. */
+static void park_and_depart(unsigned me, unsigned gen)
+{
+	set_state(me, GDB_CPU_PARKED);
+	for (;;) {
+		unsigned now = __atomic_load_n(&resume_gen, __ATOMIC_ACQUIRE);
+
+		if (now != gen) {
+			gen = now;
+			if (__atomic_load_n(&run_mask, __ATOMIC_RELAXED) & (1ull << me))
+				break;
+			/* a step of another CPU: stay */
+		}
+		/* Woken by the resume's sev; spurious wake-ups just loop. */
+		__asm__ volatile("wfe" ::: "memory");
+	}
+	gdb_cpu_depart(me);
+	__atomic_store_n(&departed_gen[me], gen, __ATOMIC_RELEASE);
 }
 
 /* A new owner: wait (bounded) until every CPU the last resume released
@@ -114,77 +123,6 @@ static void stop_others(unsigned me)
 					   __atomic_load_n(&percpu[i].online, __ATOMIC_ACQUIRE);
 }
 
-static bool step_overdue(unsigned gen, uint64_t since)
-{
-	return __atomic_load_n(&step_released, __ATOMIC_RELAXED) &&
-	       __atomic_load_n(&step_gen, __ATOMIC_RELAXED) == gen &&
-	       arch_counter() - since > arch_counter_freq() / 1000 * STEP_TIMEOUT_MS;
-}
-
-/* The step of generation gen is overdue: become the owner and stop the
- * stepping CPU by IPI -- unless it ended after all (its stop owns the
- * stub, or has already served this generation) or a resume is under way. */
-static bool take_back(unsigned me, unsigned gen)
-{
-	int expected = -1;
-
-	if (!__atomic_compare_exchange_n(&owner, &expected, (int)me, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		return false;
-	if (served_gen == gen || __atomic_load_n(&resume_gen, __ATOMIC_ACQUIRE) != gen) {
-		__atomic_store_n(&owner, -1, __ATOMIC_RELEASE);
-		return false;
-	}
-	served_gen = gen;
-	lost_step = step_cpu_released;
-	set_state(me, GDB_CPU_OWNER);
-	wait_last_resume();
-	stop_others(me);
-	return true;
-}
-
-/*
- * Wait, interrupts masked, until a resume releases this CPU; then run
- * again, and return false. gen is the resume generation read before this
- * CPU could have missed a resume. A single step that does not end in
- * STEP_TIMEOUT_MS -- the stepped code masked debug exceptions, or blocked
- * in a system call and the CPU went idle -- would keep every parked CPU
- * here for good; the first to notice takes the stub back and returns true
- * as the owner (gdb_allstop_take_lost_step says which step it was).
- */
-static bool park(unsigned me, unsigned gen)
-{
-	uint64_t since = arch_counter();
-
-	set_state(me, GDB_CPU_PARKED);
-	for (;;) {
-		unsigned now = __atomic_load_n(&resume_gen, __ATOMIC_ACQUIRE);
-
-		if (now != gen) {
-			gen = now;
-			since = arch_counter();
-			if (__atomic_load_n(&run_mask, __ATOMIC_RELAXED) & (1ull << me))
-				break;
-			/* a step of another CPU: stay */
-		} else if (step_overdue(gen, since) && take_back(me, gen)) {
-			return true;
-		}
-		/* Woken by the resume's sev; spurious wake-ups just loop. */
-		__asm__ volatile("wfe" ::: "memory");
-	}
-	gdb_cpu_depart(me);
-	__atomic_store_n(&departed_gen[me], gen, __ATOMIC_RELEASE);
-	return false;
-}
-
-int gdb_allstop_take_lost_step(void)
-{
-	int cpu = lost_step;
-
-	lost_step = -1;
-	return cpu;
-}
-
 bool gdb_allstop_enter(struct trap_frame *f)
 {
 	unsigned me = arch_cpu_index();
@@ -196,9 +134,9 @@ bool gdb_allstop_enter(struct trap_frame *f)
 					 __ATOMIC_ACQUIRE)) {
 		/* Another CPU owns the stub: its stop includes us. Our own
 		 * event is dropped; a breakpoint still present traps again. */
-		return park(me, gen);
+		park_and_depart(me, gen);
+		return false;
 	}
-	served_gen = __atomic_load_n(&resume_gen, __ATOMIC_ACQUIRE);
 	set_state(me, GDB_CPU_OWNER);
 	wait_last_resume();
 	stop_others(me);
@@ -219,12 +157,11 @@ void gdb_allstop_enter_crashed(struct trap_frame *f)
 		expected = -1;
 		arch_cpu_relax();
 	}
-	served_gen = __atomic_load_n(&resume_gen, __ATOMIC_ACQUIRE);
 	wait_last_resume();
 	stop_others(me);
 }
 
-bool gdb_allstop_ipi(struct trap_frame *f)
+void gdb_allstop_ipi(struct trap_frame *f)
 {
 	unsigned me = arch_cpu_index();
 	/* Read the generation before the request flag: a resume clears the
@@ -233,12 +170,12 @@ bool gdb_allstop_ipi(struct trap_frame *f)
 
 	if (!__atomic_load_n(&stop_requested, __ATOMIC_ACQUIRE) ||
 	    cpu_state(me) != GDB_CPU_RUNNING)
-		return false; /* a late IPI from a stop that is already over */
+		return; /* a late IPI from a stop that is already over */
 	gdb_cpu_arrive(me, f);
-	return park(me, gen);
+	park_and_depart(me, gen);
 }
 
-bool gdb_allstop_resume(int step_cpu)
+void gdb_allstop_resume(int step_cpu)
 {
 	unsigned me = arch_cpu_index();
 	unsigned gen = __atomic_load_n(&resume_gen, __ATOMIC_RELAXED);
@@ -252,9 +189,6 @@ bool gdb_allstop_resume(int step_cpu)
 	__atomic_store_n(&run_mask, mask, __ATOMIC_RELAXED);
 	if (step_cpu < 0)
 		__atomic_store_n(&stop_requested, false, __ATOMIC_RELAXED);
-	step_released = step_cpu >= 0;
-	step_gen = gen + 1;
-	step_cpu_released = step_cpu;
 	if (!(mask & (1ull << me)))
 		set_state(me, GDB_CPU_PARKED);
 	/* Release the owner before the generation: a CPU that traps now and
@@ -263,9 +197,10 @@ bool gdb_allstop_resume(int step_cpu)
 	__atomic_store_n(&resume_gen, gen + 1, __ATOMIC_RELEASE);
 	/* dsb ish + sev: the store is visible, then wake the parked CPUs. */
 	__asm__ volatile("dsb ish\n\tsev" ::: "memory");
-	if (!(mask & (1ull << me)))
-		return park(me, gen);
+	if (!(mask & (1ull << me))) {
+		park_and_depart(me, gen);
+		return;
+	}
 	gdb_cpu_depart(me);
 	__atomic_store_n(&departed_gen[me], gen + 1, __ATOMIC_RELEASE);
-	return false;
 }

@@ -17,10 +17,7 @@ struct trap_frame;
  *
  * Single steps release only the stepping CPU; the others stay parked, so
  * GDB sees the rest of the machine unchanged between steps (Linux kgdb does
- * the same). A continue releases every CPU. A step that has not ended
- * after half a second (the stepped code masked debug exceptions, or
- * blocked in a system call) is given up: the first parked CPU to notice
- * becomes the owner and stops the stepping CPU by IPI, wherever it got to.
+ * the same). A continue releases every CPU.
  */
 enum gdb_cpu_state {
 	GDB_CPU_RUNNING = 0,
@@ -42,7 +39,6 @@ struct gdb_cpu {
 	bool did_not_stop;   /* shared: missed the last stop request */
 	/* Single step in progress: see gdb_step.c. */
 	bool stepping;
-	bool step_trapped; /* it stops by a debug exception of the stepped code */
 	bool step_irq_was_masked;
 	uint32_t step_insn;
 	bool debug_regs_ready; /* OS lock cleared, KDE/MDE set */
@@ -61,24 +57,15 @@ int gdb_allstop_owner(void);
  * the others. Returns true as owner; false if another CPU already owns the
  * stub, in which case this CPU has been parked and released again, and
  * simply returns to re-execute (a breakpoint still there traps again).
- *
- * Every call that parks this CPU (this one, gdb_allstop_ipi and
- * gdb_allstop_resume) returns true instead if it took the stub back from
- * a step that did not end: this CPU is then the owner, and
- * gdb_allstop_take_lost_step() names the CPU that was stepping.
  */
 bool gdb_allstop_enter(struct trap_frame *f);
 /* A crashed CPU: never resumes; waits for the owner, then owns for good. */
 void gdb_allstop_enter_crashed(struct trap_frame *f);
 
 /* IPI_DEBUG on this CPU, with the frame the IPI interrupted. */
-bool gdb_allstop_ipi(struct trap_frame *f);
+void gdb_allstop_ipi(struct trap_frame *f);
 
 /* The owner resumes: every stopped CPU if step_cpu < 0, else only that
- * one. The owner returns false from this when it may run itself;
- * otherwise it parks until a later resume includes it. */
-bool gdb_allstop_resume(int step_cpu);
-
-/* The CPU whose step was given up by the take-back that made this CPU the
- * owner, once; -1 if none. */
-int gdb_allstop_take_lost_step(void);
+ * one. The owner returns from this when it may run itself; otherwise it
+ * parks until a later resume includes it. */
+void gdb_allstop_resume(int step_cpu);

@@ -36,7 +36,6 @@ void gdb_cpu_arrive(unsigned cpu, struct trap_frame *f)
 	c->mdscr = READ_SYSREG(mdscr_el1);
 	if (c->stepping)
 		gdb_step_disarm(c);
-	c->step_trapped = false;
 }
 
 void gdb_cpu_depart(unsigned cpu)

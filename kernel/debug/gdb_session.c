@@ -5,7 +5,7 @@
 #include "debug/gdb_packet.h"
 #include "lib/format.h"
 
-struct gdb_session gdb_session = { .lost_step_cpu = -1 };
+struct gdb_session gdb_session;
 
 /* Packets in and out; only the owner uses them. */
 static char packet[GDB_PACKET_MAX + 1];
@@ -14,18 +14,9 @@ static char reply_buf[GDB_PACKET_MAX];
 /* Tell a waiting GDB why we stopped (and which CPUs would not). */
 static void report_stop(void)
 {
-	char line[160];
+	char line[96];
 	int n;
 
-	if (gdb_session.lost_step_cpu >= 0) {
-		n = snformat(line, sizeof(line),
-			     "warning: the step on CPU %d did not end within 0.5 s (debug "
-			     "exceptions masked, or a system call that blocks); stopped it where "
-			     "it was\n",
-			     gdb_session.lost_step_cpu);
-		gdb_console_output(line, (size_t)n);
-		gdb_session.lost_step_cpu = -1;
-	}
 	for (unsigned i = 0; i < MAX_CPUS; i++) {
 		if (!gdb_cpus[i].did_not_stop)
 			continue;

@@ -45,7 +45,6 @@ struct gdb_session {
 	unsigned long c_thread; /* Hc: what a plain `s` steps; 0: stop thread */
 	unsigned long list_cursor; /* qsThreadInfo continues after this id */
 	int resume_step_cpu;	   /* set by a resume command: -1 = continue all */
-	int lost_step_cpu;	   /* its step was given up (gdb_allstop.h); -1: none */
 };
 
 extern struct gdb_session gdb_session;

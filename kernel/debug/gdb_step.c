@@ -63,9 +63,7 @@ void gdb_step_disarm(struct gdb_cpu *c)
 	debug_regs_set_step(false);
 	c->stepping = false;
 	f->pstate &= ~PSTATE_SS;
-	/* Stopped elsewhere (an IPI after a step was given up, a Ctrl-C):
-	 * f is not the stepped code's, and its I bit is its own. */
-	if (!c->step_trapped || insn_sets_irq_mask(c->step_insn))
+	if (insn_sets_irq_mask(c->step_insn))
 		return;
 	if (c->step_irq_was_masked)
 		f->pstate |= PSTATE_I;

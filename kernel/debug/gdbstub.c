@@ -31,37 +31,21 @@ bool gdbstub_ready(void)
 	return CONFIG_GDBSTUB && stub_ready;
 }
 
-/* Talk to GDB as the owner, until a resume lets this CPU run. */
-static void serve(struct gdb_stop ev)
-{
-	int step_cpu, lost;
-
-	do {
-		lost = gdb_allstop_take_lost_step();
-		if (lost >= 0) {
-			/* A step given up: stop where the stepping CPU got to,
-			 * or here if it did not take the IPI either. */
-			ev = (struct gdb_stop){ .signal = GDB_SIGTRAP, .kind = GDB_STOP_SIGNAL,
-						.cpu = gdb_cpus[lost].did_not_stop ?
-							       arch_cpu_index() : (unsigned)lost };
-			gdb_session.lost_step_cpu = lost;
-		}
-		gdb_swbreak_deactivate();
-		gdb_session.stop = ev;
-		step_cpu = gdb_session_run();
-		gdb_swbreak_activate();
-		if (step_cpu >= 0)
-			gdb_cpus[step_cpu].stepping = true;
-	} while (gdb_allstop_resume(step_cpu));
-}
-
 /* One stop, on the CPU that trapped. */
 static void stop_and_serve(struct trap_frame *f, struct gdb_stop ev)
 {
+	int step_cpu;
+
 	if (!gdb_allstop_enter(f))
 		return; /* another CPU had the stub; we were parked and released */
 	ev.cpu = arch_cpu_index();
-	serve(ev);
+	gdb_swbreak_deactivate();
+	gdb_session.stop = ev;
+	step_cpu = gdb_session_run();
+	gdb_swbreak_activate();
+	if (step_cpu >= 0)
+		gdb_cpus[step_cpu].stepping = true;
+	gdb_allstop_resume(step_cpu);
 }
 
 /* A byte from GDB while the kernel runs (UART1 interrupt). */
@@ -162,7 +146,6 @@ bool gdbstub_debug_exception(struct trap_frame *f)
 	default:
 		return false;
 	}
-	gdb_cpus[arch_cpu_index()].step_trapped = true;
 	stop_and_serve(f, ev);
 	return true;
 }
@@ -174,8 +157,8 @@ bool gdbstub_holds_cpus(void)
 
 void gdbstub_ipi(struct trap_frame *f)
 {
-	if (gdbstub_ready() && gdb_allstop_ipi(f))
-		serve((struct gdb_stop){ .signal = GDB_SIGTRAP });
+	if (gdbstub_ready())
+		gdb_allstop_ipi(f);
 }
 
 void gdbstub_enter_crash(struct trap_frame *f)

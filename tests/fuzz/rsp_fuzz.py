@@ -275,8 +275,8 @@ def run(port, count, seed):
             try:
                 sent += fuzz_one(client, rng)
             except (ProtocolError, OSError) as e:
-                raise ProtocolError("%s after %d packets; last sent: %r" %
-                                    (e, sent, list(client.history))) from e
+                raise ProtocolError("%s after %d packets; last sent: %r; console output: %r" %
+                                    (e, sent, list(client.history), client.warnings)) from e
         reply = check_alive(client)
         client.send(frame(b"D"))
         client.expect_ack()
