@@ -5,22 +5,23 @@
 #include "arch/aarch64/trap_frame.h"
 #include "debug/gdb_allstop.h"
 
-/* Instructions that write PSTATE.I themselves (ARM ARM C6.2). */
-static bool insn_sets_irq_mask(uint32_t insn)
-{
-	return (insn & 0xfffff0df) == 0xd50340df || /* msr daifset/daifclr, #imm */
-	       (insn & 0xffffffe0) == 0xd51b4220 || /* msr daif, xN */
-	       insn == 0xd69f03e0;		    /* eret */
-}
-
 #define PSTATE_DAIF_SHIFT 6
 #define PSTATE_DAIF (0xful << PSTATE_DAIF_SHIFT)
 #define PSTATE_EL_MASK (3ul << 2) /* M[3:2]: the exception level; 0 is EL0 */
 
-/* MSR DAIFSet/DAIFClr, #imm4 (imm4 in CRm, bits 11:8) and MSR DAIF, Xt. */
+/* MSR DAIFSet/DAIFClr, #imm4 (imm4 in CRm, bits 11:8), MSR DAIF, Xt, and
+ * ERET (ARM ARM C6.2). */
 #define INSN_MSR_DAIFSET(insn) (((insn) & 0xfffff0ffu) == 0xd50340dfu)
 #define INSN_MSR_DAIFCLR(insn) (((insn) & 0xfffff0ffu) == 0xd50340ffu)
 #define INSN_MSR_DAIF(insn) (((insn) & 0xffffffe0u) == 0xd51b4220u)
+#define INSN_ERET 0xd69f03e0u
+
+/* Instructions that write PSTATE.I themselves. */
+static bool insn_sets_irq_mask(uint32_t insn)
+{
+	return INSN_MSR_DAIFSET(insn) || INSN_MSR_DAIFCLR(insn) || INSN_MSR_DAIF(insn) ||
+	       insn == INSN_ERET;
+}
 
 bool gdb_step_emulate(struct trap_frame *f)
 {
